@@ -1,0 +1,140 @@
+"""Raw master data in the Django admin, with history. Writes go through the services,
+so the admin obeys the same rules as the API and the pages."""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from simple_history.admin import SimpleHistoryAdmin
+
+from erp import services
+from erp.errors import ApplicationError
+from erp.models import Currency, FxRate, Item, Price
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """Saves through a service; the form's ``clean`` runs the same service in a
+    rolled-back transaction so a refusal shows as a form error, not a 500."""
+
+    def save_through_service(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        model_admin = self
+
+        class ServiceCheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if self.errors:
+                    return cleaned
+                try:
+                    with transaction.atomic():
+                        model_admin.save_through_service(request, self.instance, self, change)
+                        transaction.set_rollback(True)
+                except ApplicationError as error:
+                    for name, messages in error.field_errors.items():
+                        for message in messages:
+                            self.add_error(name if name in self.fields else None, message)
+                    if not error.field_errors:
+                        raise forms.ValidationError(error.message) from error
+                return cleaned
+
+        return ServiceCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_through_service(request, obj, form, change)
+        # The admin goes on with ``obj`` (change log, redirect): make it the saved row.
+        obj.__dict__.update(saved.__dict__)
+
+    def has_delete_permission(self, request, obj=None):
+        # Master data is retired (lifecycle, validity), never deleted: history and references stay whole.
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ServiceAdmin):
+    list_display = [
+        "sku",
+        "name",
+        "kind",
+        "family",
+        "unit",
+        "batch_multiple",
+        "lifecycle_status",
+        "updated_at",
+    ]
+    list_filter = ["kind", "lifecycle_status", "family", "unit"]
+    search_fields = ["sku", "name"]
+    ordering = ["sku"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["sku"] if obj else []
+
+    def save_through_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.ITEM_EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            return services.item_update(acting_user=request.user, item=obj, reason="admin", **data)
+        return services.item_create(acting_user=request.user, sku=form.cleaned_data["sku"], **data)
+
+
+@admin.register(Price)
+class PriceAdmin(ServiceAdmin):
+    list_display = [
+        "item",
+        "list_price",
+        "retailer_price",
+        "valid_from",
+        "valid_to",
+        "note",
+    ]
+    list_filter = ["valid_from"]
+    search_fields = ["item__sku", "item__name"]
+    list_select_related = ["item"]
+    autocomplete_fields = ["item"]
+    date_hierarchy = "valid_from"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["item"] if obj else []
+
+    def save_through_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.PRICE_EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            return services.price_update(acting_user=request.user, price=obj, reason="admin", **data)
+        return services.price_create(acting_user=request.user, item=form.cleaned_data["item"], **data)
+
+
+@admin.register(Currency)
+class CurrencyAdmin(ServiceAdmin):
+    list_display = ["code", "name", "decimal_places", "is_active"]
+    search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    def save_through_service(self, request, obj, form, change):
+        data = {n: form.cleaned_data[n] for n in services.CURRENCY_EDITABLE_FIELDS if n in form.cleaned_data}
+        if change:
+            return services.currency_update(acting_user=request.user, currency=obj, **data)
+        return services.currency_create(
+            acting_user=request.user,
+            code=form.cleaned_data["code"],
+            name=data["name"],
+            decimal_places=data["decimal_places"],
+        )
+
+
+@admin.register(FxRate)
+class FxRateAdmin(ServiceAdmin):
+    list_display = ["date", "currency", "rate", "source"]
+    list_filter = ["currency"]
+    date_hierarchy = "date"
+    list_select_related = ["currency"]
+
+    def save_through_service(self, request, obj, form, change):
+        return services.fx_rate_upsert(
+            acting_user=request.user,
+            currency=form.cleaned_data["currency"],
+            date=form.cleaned_data["date"],
+            rate=form.cleaned_data["rate"],
+            source=form.cleaned_data.get("source", ""),
+        )

@@ -1,0 +1,52 @@
+"""Token issue and revocation. Tokens are knox tokens: stored as a hash, expiring, revocable."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.views import LoginView, LogoutAllView, LogoutView
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+
+_token_response = inline_serializer(
+    "TokenResponse",
+    {
+        "token": serializers.CharField(),
+        "expiry": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+class TokenCreateView(LoginView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: _token_response,
+            400: OpenApiResponse(description="Wrong username or password."),
+        },
+        tags=["auth"],
+    )
+    def post(self, request, format=None):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)
+
+
+class TokenRevokeView(LogoutView):
+    """Revoke the token used for this request."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format=format)
+
+
+class TokenRevokeAllView(LogoutAllView):
+    """Revoke every token of the requesting user."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format=format)

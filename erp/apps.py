@@ -1,0 +1,31 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    # post_migrate is sent once per app, and each app's permissions are created
+    # in its own turn: only the last app's turn sees them all.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    from erp.roles import roles_sync_permissions
+
+    roles_sync_permissions()
+
+
+class ErpConfig(AppConfig):
+    name = "erp"
+    verbose_name = _("Master data")
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, dispatch_uid="erp.sync_roles")
+
+        from erp.navigation import NavEntry, nav_register
+
+        nav_register(
+            NavEntry("master_data", _("Items"), "item-list", "erp.view_item"),
+            NavEntry("master_data", _("Price list"), "price-list", "erp.view_price"),
+            NavEntry("master_data", _("FX rates"), "fx-rate-list", "erp.view_fxrate"),
+            NavEntry("admin", _("Django admin"), "admin:index", "erp.view_item"),
+            NavEntry("admin", _("API documentation"), "api-docs", None),
+        )

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from erp.models import Currency, Item
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ItemForm(forms.Form):
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Item.Kind.choices)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Item.Unit.choices, initial=Item.Unit.PIECE)
+    lifecycle_status = forms.ChoiceField(
+        label=_("Lifecycle"),
+        choices=Item.Lifecycle.choices,
+        initial=Item.Lifecycle.ACTIVE,
+    )
+    batch_multiple = forms.IntegerField(label=_("Batch multiple"), min_value=1, initial=1)
+    family = forms.CharField(label=_("Family"), max_length=100, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ItemEditForm(ItemForm):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sku"].disabled = True
+
+
+class PriceForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Item.objects.filter(kind=Item.Kind.PRODUCT).order_by("sku"),
+        to_field_name="sku",
+    )
+    list_price = forms.DecimalField(label=_("List price (CNY)"), max_digits=12, decimal_places=2, min_value=0.01)
+    retailer_price = forms.DecimalField(
+        label=_("Retailer price (CNY)"), max_digits=12, decimal_places=2, min_value=0.01
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
+    valid_to = forms.DateField(
+        label=_("Valid to"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty for an open-ended price."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class PriceEditForm(PriceForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].disabled = True
+
+
+class FxRateForm(forms.Form):
+    currency = forms.ModelChoiceField(
+        label=_("Currency"),
+        queryset=Currency.objects.exclude(code="CNY").filter(is_active=True),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    rate = forms.DecimalField(label=_("CNY per unit"), max_digits=18, decimal_places=8, min_value=0.00000001)
+    source = forms.CharField(label=_("Source"), max_length=64, required=False)

@@ -1,0 +1,212 @@
+"""The shared kernel: items, the price list, currencies and FX rates.
+
+Every invariant that can be stated on one row lives here as a database
+constraint, so no code path (admin, API, import, shell) can break it.
+"""
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+SKU_PATTERN = r"^[A-Z0-9][A-Z0-9._-]*$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ItemKind(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    ASSEMBLY = "assembly", _("Assembly")
+    COMPONENT = "component", _("Component")
+
+
+class ItemUnit(models.TextChoices):
+    PIECE = "pcs", _("pieces")
+    SET = "set", _("sets")
+    KILOGRAM = "kg", _("kilograms")
+    GRAM = "g", _("grams")
+    METRE = "m", _("metres")
+    MILLIMETRE = "mm", _("millimetres")
+    LITRE = "l", _("litres")
+    MILLILITRE = "ml", _("millilitres")
+    ROLL = "roll", _("rolls")
+    PACK = "pack", _("packs")
+
+
+class ItemLifecycle(models.TextChoices):
+    DEVELOPMENT = "development", _("In development")
+    ACTIVE = "active", _("Active")
+    PHASE_OUT = "phase_out", _("Phasing out")
+    OBSOLETE = "obsolete", _("Obsolete")
+
+
+class Item(TimeStamped):
+    """Anything Tempo plans, buys, builds or sells, identified by its SKU."""
+
+    Kind = ItemKind
+    Unit = ItemUnit
+    Lifecycle = ItemLifecycle
+
+    sku = models.CharField(
+        _("SKU"),
+        max_length=64,
+        unique=True,
+        validators=[RegexValidator(SKU_PATTERN, _("Use upper-case letters, digits, '.', '_' or '-'."))],
+        help_text=_("Upper-case letters, digits, '.', '_' and '-'; starts with a letter or digit."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PIECE)
+    lifecycle_status = models.CharField(
+        _("lifecycle status"),
+        max_length=16,
+        choices=Lifecycle.choices,
+        default=Lifecycle.ACTIVE,
+    )
+    batch_multiple = models.PositiveIntegerField(
+        _("batch multiple"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Production and purchase quantities are rounded up to a multiple of this."),
+    )
+    family = models.CharField(
+        _("family"),
+        max_length=100,
+        blank=True,
+        help_text=_("Product family, e.g. 'Phones'."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["sku"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sku__regex=SKU_PATTERN), name="item_sku_format"),
+            models.CheckConstraint(condition=~Q(name=""), name="item_name_not_blank"),
+            models.CheckConstraint(condition=Q(kind__in=ItemKind.values), name="item_kind_valid"),
+            models.CheckConstraint(condition=Q(unit__in=ItemUnit.values), name="item_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(lifecycle_status__in=ItemLifecycle.values),
+                name="item_lifecycle_valid",
+            ),
+            models.CheckConstraint(condition=Q(batch_multiple__gte=1), name="item_batch_multiple_positive"),
+        ]
+        indexes = [models.Index(fields=["kind", "lifecycle_status"])]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("item-detail", args=[self.sku])
+
+
+class Currency(TimeStamped):
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        primary_key=True,
+        validators=[RegexValidator(CURRENCY_PATTERN, _("Use a three-letter ISO 4217 code, e.g. USD."))],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("currency")
+        verbose_name_plural = _("currencies")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=CURRENCY_PATTERN), name="currency_code_format"),
+            models.CheckConstraint(condition=Q(decimal_places__lte=4), name="currency_decimal_places_max_4"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class FxRate(TimeStamped):
+    """How many CNY one unit of ``currency`` was worth on ``date``."""
+
+    currency = models.ForeignKey(
+        Currency,
+        on_delete=models.PROTECT,
+        related_name="fx_rates",
+        verbose_name=_("currency"),
+    )
+    date = models.DateField(_("date"))
+    rate = models.DecimalField(
+        _("rate to CNY"),
+        max_digits=18,
+        decimal_places=8,
+        validators=[MinValueValidator(0)],
+        help_text=_("CNY per one unit of the currency."),
+    )
+    source = models.CharField(_("source"), max_length=64, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("FX rate")
+        verbose_name_plural = _("FX rates")
+        ordering = ["-date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="fxrate_one_per_currency_per_day"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="fxrate_rate_positive"),
+            models.CheckConstraint(condition=~Q(currency="CNY"), name="fxrate_not_base_currency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency_id} {self.date}: {self.rate}"
+
+
+class Price(TimeStamped):
+    """A price-list period for one product, in CNY. Online and offline share it."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="prices", verbose_name=_("item"))
+    list_price = models.DecimalField(_("list price"), max_digits=12, decimal_places=2)
+    retailer_price = models.DecimalField(_("retailer price"), max_digits=12, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_("Last day in force; empty means open-ended."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        ordering = ["item__sku", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "valid_from"], name="price_one_start_per_item"),
+            models.CheckConstraint(condition=Q(list_price__gt=0), name="price_list_price_positive"),
+            models.CheckConstraint(condition=Q(retailer_price__gt=0), name="price_retailer_price_positive"),
+            models.CheckConstraint(
+                condition=Q(retailer_price__lte=F("list_price")),
+                name="price_retailer_not_above_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="price_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.sku} from {self.valid_from}"

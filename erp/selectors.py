@@ -1,0 +1,75 @@
+"""Reads of the kernel, each with the joins its callers need."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from erp.errors import ApplicationError
+from erp.models import Currency, FxRate, Item, Price
+
+BASE_CURRENCY = "CNY"
+
+
+def item_list() -> QuerySet[Item]:
+    return Item.objects.all()
+
+
+def item_get(*, sku: str) -> Item:
+    item = Item.objects.filter(sku=sku.strip().upper()).first()
+    if item is None:
+        raise ApplicationError(f"No item with SKU '{sku}'.", {"fields": {"sku": [f"Unknown SKU '{sku}'."]}})
+    return item
+
+
+def price_list() -> QuerySet[Price]:
+    return Price.objects.select_related("item")
+
+
+def prices_in_force(on: date) -> QuerySet[Price]:
+    return price_list().filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def price_in_force(*, item: Item, on: date) -> Price | None:
+    return prices_in_force(on).filter(item=item).first()
+
+
+def currency_list() -> QuerySet[Currency]:
+    return Currency.objects.all()
+
+
+def currency_get(*, code: str) -> Currency:
+    currency = Currency.objects.filter(code=code.strip().upper()).first()
+    if currency is None:
+        raise ApplicationError(
+            f"Unknown currency '{code}'.",
+            {"fields": {"currency": [f"Unknown currency '{code}'."]}},
+        )
+    return currency
+
+
+def fx_rate_list() -> QuerySet[FxRate]:
+    return FxRate.objects.select_related("currency")
+
+
+def fx_rate_on(*, currency: str, on: date) -> Decimal:
+    """CNY per unit of ``currency`` on ``on``: that day's rate, or the latest before it."""
+    if currency == BASE_CURRENCY:
+        return Decimal(1)
+    rate = (
+        FxRate.objects.filter(currency_id=currency, date__lte=on)
+        .order_by("-date")
+        .values_list("rate", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise ApplicationError(
+            f"No FX rate for {currency} on or before {on.isoformat()}.",
+            {"currency": currency, "date": on.isoformat()},
+        )
+    return rate
+
+
+def fx_convert(*, amount: Decimal, currency: str, on: date) -> Decimal:
+    """``amount`` in ``currency`` expressed in CNY at the rate in force on ``on``."""
+    return amount * fx_rate_on(currency=currency, on=on)

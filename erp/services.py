@@ -1,0 +1,176 @@
+"""Every write to the kernel. Keyword-only, atomic, attributed to ``acting_user``."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from erp.audit import audited_save
+from erp.errors import ApplicationError
+from erp.models import Currency, FxRate, Item, Price
+
+ITEM_EDITABLE_FIELDS = {
+    "name",
+    "kind",
+    "unit",
+    "lifecycle_status",
+    "batch_multiple",
+    "family",
+    "description",
+}
+PRICE_EDITABLE_FIELDS = {
+    "list_price",
+    "retailer_price",
+    "valid_from",
+    "valid_to",
+    "note",
+}
+CURRENCY_EDITABLE_FIELDS = {"name", "decimal_places", "is_active"}
+
+
+def _apply_changes(instance: Any, changes: dict[str, Any], allowed: set[str], what: str) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ApplicationError(
+            f"{what} field(s) cannot be changed here: {', '.join(unknown)}.",
+            {"fields": {name: ["This field cannot be changed."] for name in unknown}},
+        )
+    for name, value in changes.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def item_create(
+    *,
+    acting_user: Any,
+    sku: str,
+    name: str,
+    kind: str,
+    unit: str = Item.Unit.PIECE,
+    lifecycle_status: str = Item.Lifecycle.ACTIVE,
+    batch_multiple: int = 1,
+    family: str = "",
+    description: str = "",
+) -> Item:
+    item = Item(
+        sku=sku.strip().upper(),
+        name=name.strip(),
+        kind=kind,
+        unit=unit,
+        lifecycle_status=lifecycle_status,
+        batch_multiple=batch_multiple,
+        family=family.strip(),
+        description=description,
+    )
+    return audited_save(item, acting_user=acting_user, reason="created")
+
+
+@transaction.atomic
+def item_update(*, acting_user: Any, item: Item, reason: str = "", **changes: Any) -> Item:
+    if "sku" in changes and changes["sku"] != item.sku:
+        raise ApplicationError(
+            "The SKU is the item's permanent key and cannot be changed; create a new item instead.",
+            {"fields": {"sku": ["The SKU cannot be changed."]}},
+        )
+    changes.pop("sku", None)
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    _apply_changes(item, changes, ITEM_EDITABLE_FIELDS, "Item")
+    if item.kind != Item.Kind.PRODUCT and item.prices.exists():
+        raise ApplicationError(
+            f"{item.sku} has list prices, so it must stay a product.",
+            {"fields": {"kind": ["Only products carry list prices."]}},
+        )
+    return audited_save(item, acting_user=acting_user, reason=reason or "updated")
+
+
+def _check_price_rules(price: Price) -> None:
+    if price.item.kind != Item.Kind.PRODUCT:
+        raise ApplicationError(
+            f"{price.item.sku} is a {price.item.kind}; only products have list prices.",
+            {"fields": {"sku": ["Only products have list prices."]}},
+        )
+    overlapping = Price.objects.filter(item=price.item).exclude(pk=price.pk)
+    if price.valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=price.valid_to)
+    overlapping = overlapping.exclude(valid_to__lt=price.valid_from).order_by("valid_from")
+    clash = overlapping.first()
+    if clash is not None:
+        clash_end = clash.valid_to.isoformat() if clash.valid_to else "open-ended"
+        raise ApplicationError(
+            f"The period overlaps the {price.item.sku} price valid {clash.valid_from.isoformat()} to {clash_end}; "
+            "end that period first.",
+            {
+                "fields": {"valid_from": ["Overlaps an existing price period."]},
+                "conflicting_price_id": clash.pk,
+            },
+        )
+
+
+@transaction.atomic
+def price_create(
+    *,
+    acting_user: Any,
+    item: Item,
+    list_price: Decimal,
+    retailer_price: Decimal,
+    valid_from: date,
+    valid_to: date | None = None,
+    note: str = "",
+) -> Price:
+    # Lock the item so two overlapping periods cannot be added side by side.
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    price = Price(
+        item=item,
+        list_price=list_price,
+        retailer_price=retailer_price,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note,
+    )
+    _check_price_rules(price)
+    return audited_save(price, acting_user=acting_user, reason="created")
+
+
+@transaction.atomic
+def price_update(*, acting_user: Any, price: Price, reason: str = "", **changes: Any) -> Price:
+    Item.objects.select_for_update().get(pk=price.item_id)
+    price = Price.objects.select_related("item").get(pk=price.pk)
+    _apply_changes(price, changes, PRICE_EDITABLE_FIELDS, "Price")
+    _check_price_rules(price)
+    return audited_save(price, acting_user=acting_user, reason=reason or "updated")
+
+
+@transaction.atomic
+def currency_create(*, acting_user: Any, code: str, name: str, decimal_places: int = 2) -> Currency:
+    code = code.strip().upper()
+    if Currency.objects.filter(code=code).exists():
+        raise ApplicationError(
+            f"Currency {code} already exists.",
+            {"fields": {"code": ["Already exists."]}},
+        )
+    currency = Currency(code=code, name=name.strip(), decimal_places=decimal_places)
+    return audited_save(currency, acting_user=acting_user, reason="created")
+
+
+@transaction.atomic
+def currency_update(*, acting_user: Any, currency: Currency, **changes: Any) -> Currency:
+    currency = Currency.objects.select_for_update().get(pk=currency.pk)
+    _apply_changes(currency, changes, CURRENCY_EDITABLE_FIELDS, "Currency")
+    return audited_save(currency, acting_user=acting_user, reason="updated")
+
+
+@transaction.atomic
+def fx_rate_upsert(*, acting_user: Any, currency: Currency, date: date, rate: Decimal, source: str = "") -> FxRate:
+    """Record the day's rate, replacing an earlier entry for the same currency and day."""
+    if currency.code == "CNY":
+        raise ApplicationError(
+            "CNY is the base currency; its rate is always 1.",
+            {"fields": {"currency": ["Base currency."]}},
+        )
+    fx = FxRate.objects.select_for_update().filter(currency=currency, date=date).first()
+    if fx is None:
+        fx = FxRate(currency=currency, date=date)
+    fx.rate = rate
+    fx.source = source
+    return audited_save(fx, acting_user=acting_user, reason="updated" if fx.pk else "created")

@@ -1,0 +1,27 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str):
+    """A column header linking to the list sorted by ``field``, toggling the direction."""
+    request = context["request"]
+    current = context.get("current_sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == field:
+        params["sort"], arrow = f"-{field}", " ▲"
+    elif current == f"-{field}":
+        params["sort"], arrow = field, " ▼"
+    else:
+        params["sort"], arrow = field, ""
+    return format_html('<a href="?{}" class="sort">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.filter
+def money(value):
+    if value is None or value == "":
+        return "—"
+    return f"{value:,.2f}"
