@@ -6,10 +6,10 @@ from erp.apis import CurrencyViewSet, FxRateViewSet, ItemViewSet, PriceViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
-router.register("items", ItemViewSet, basename="item")
-router.register("prices", PriceViewSet, basename="price")
-router.register("currencies", CurrencyViewSet, basename="currency")
-router.register("fx-rates", FxRateViewSet, basename="fx-rate")
+router.register("items", ItemViewSet, basename="api-item")
+router.register("prices", PriceViewSet, basename="api-price")
+router.register("currencies", CurrencyViewSet, basename="api-currency")
+router.register("fx-rates", FxRateViewSet, basename="api-fx-rate")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="api-token-create"),

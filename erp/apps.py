@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    # post_migrate is sent once per app, and each app's permissions are created
-    # in its own turn: only the last app's turn sees them all.
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent once per app with models, and each app's permissions are
+    # created in its own turn: only the last such app's turn sees them all.
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label != last.label:
         return
     from erp.roles import roles_sync_permissions
 

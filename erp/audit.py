@@ -26,13 +26,18 @@ def validation_error_to_application_error(error: ValidationError, *, what: str) 
     return ApplicationError(f"Invalid {what}: {summary}", {"fields": fields})
 
 
-def audited_save(instance: models.Model, *, acting_user: Any, reason: str = "") -> models.Model:
-    """Validate ``instance`` against its field rules and constraints, then save it with history."""
-    what = str(instance._meta.verbose_name)
+def validate_instance(instance: models.Model) -> None:
+    """Check ``instance`` against its field rules and constraints; refuse with field-named errors."""
     try:
         instance.full_clean()
     except ValidationError as error:
-        raise validation_error_to_application_error(error, what=what) from error
+        raise validation_error_to_application_error(error, what=str(instance._meta.verbose_name)) from error
+
+
+def audited_save(instance: models.Model, *, acting_user: Any, reason: str = "") -> models.Model:
+    """Validate ``instance``, then save it with a history row naming ``acting_user`` and ``reason``."""
+    what = str(instance._meta.verbose_name)
+    validate_instance(instance)
     instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     instance._change_reason = reason or None
     try:

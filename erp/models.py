@@ -4,6 +4,8 @@ Every invariant that can be stated on one row lives here as a database
 constraint, so no code path (admin, API, import, shell) can break it.
 """
 
+from decimal import Decimal
+
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +15,8 @@ from simple_history.models import HistoricalRecords
 
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9._-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+MIN_MONEY = Decimal("0.01")
+MIN_RATE = Decimal("0.00000001")
 
 
 class TimeStamped(models.Model):
@@ -152,7 +156,7 @@ class FxRate(TimeStamped):
         _("rate to CNY"),
         max_digits=18,
         decimal_places=8,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(MIN_RATE)],
         help_text=_("CNY per one unit of the currency."),
     )
     source = models.CharField(_("source"), max_length=64, blank=True)
@@ -177,8 +181,12 @@ class Price(TimeStamped):
     """A price-list period for one product, in CNY. Online and offline share it."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="prices", verbose_name=_("item"))
-    list_price = models.DecimalField(_("list price"), max_digits=12, decimal_places=2)
-    retailer_price = models.DecimalField(_("retailer price"), max_digits=12, decimal_places=2)
+    list_price = models.DecimalField(
+        _("list price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(MIN_MONEY)]
+    )
+    retailer_price = models.DecimalField(
+        _("retailer price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(MIN_MONEY)]
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(
         _("valid to"),
@@ -201,10 +209,12 @@ class Price(TimeStamped):
             models.CheckConstraint(
                 condition=Q(retailer_price__lte=F("list_price")),
                 name="price_retailer_not_above_list",
+                violation_error_message=_("The retailer price cannot be above the list price."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="price_period_ordered",
+                violation_error_message=_("'Valid to' cannot be before 'valid from'."),
             ),
         ]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from erp.audit import audited_save
+from erp.audit import audited_save, validate_instance
 from erp.errors import ApplicationError
 from erp.models import Currency, FxRate, Item, Price
 
@@ -85,6 +85,8 @@ def item_update(*, acting_user: Any, item: Item, reason: str = "", **changes: An
 
 
 def _check_price_rules(price: Price) -> None:
+    # The row's own rules first: a negative price is reported as such, not as an overlap.
+    validate_instance(price)
     if price.item.kind != Item.Kind.PRODUCT:
         raise ApplicationError(
             f"{price.item.sku} is a {price.item.kind}; only products have list prices.",
