@@ -97,10 +97,8 @@ def test_items_list_filters_searches_and_paginates(api_client, procurement_user)
     assert [row["sku"] for row in body["results"]] == ["CP-GLUE", "CP-SCREW", "TP-PHONE"]
     assert [r["sku"] for r in client.get("/api/v1/items/?kind=product").json()["results"]] == ["TP-PHONE"]
     assert [r["sku"] for r in client.get("/api/v1/items/?search=screw").json()["results"]] == ["CP-SCREW"]
-    assert [r["sku"] for r in client.get("/api/v1/items/?lifecycle_status=obsolete").json()["results"]] == [
-        "CP-GLUE"
-    ]
-    assert [r["sku"] for r in client.get("/api/v1/items/?ordering=-sku").json()["results"]][0] == "TP-PHONE"
+    assert [r["sku"] for r in client.get("/api/v1/items/?lifecycle_status=obsolete").json()["results"]] == ["CP-GLUE"]
+    assert client.get("/api/v1/items/?ordering=-sku").json()["results"][0]["sku"] == "TP-PHONE"
     page = client.get("/api/v1/items/?page_size=2&page=2").json()
     assert page["count"] == 3 and len(page["results"]) == 1 and page["previous"]
     bad = client.get("/api/v1/items/?kind=service")
@@ -242,12 +240,14 @@ def test_fx_rates_post_replaces_the_days_rate_and_filters(api_client, finance_us
     FxRateFactory(currency_id="EUR", date=date(2026, 11, 2), rate=Decimal("7.7"))
     rows = client.get("/api/v1/fx-rates/?currency=USD&date_after=2026-11-01").json()["results"]
     assert [(r["currency"], r["rate"]) for r in rows] == [("USD", "7.20000000")]
-    assert "currency" in _assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "currency": "XXX"}), 400)[
-        "extra"
-    ]["fields"]
-    assert "rate" in _assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "rate": "0"}), 400)["extra"][
-        "fields"
-    ]
+    assert (
+        "currency"
+        in _assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "currency": "XXX"}), 400)["extra"]["fields"]
+    )
+    assert (
+        "rate"
+        in _assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "rate": "0"}), 400)["extra"]["fields"]
+    )
 
 
 def test_currencies_listed(api_client, finance_user):
@@ -261,7 +261,8 @@ def test_currencies_listed(api_client, finance_user):
 def test_schema_lists_the_first_resources(client, procurement_user):
     client.force_login(procurement_user)
     schema = client.get("/api/schema/?format=json").json()
-    for path in ["/api/v1/items/", "/api/v1/items/{sku}/", "/api/v1/prices/", "/api/v1/fx-rates/", "/api/v1/auth/token/"]:
+    expected = ["/api/v1/items/", "/api/v1/items/{sku}/", "/api/v1/prices/", "/api/v1/fx-rates/", "/api/v1/auth/token/"]
+    for path in expected:
         assert path in schema["paths"], path
 
 

@@ -90,8 +90,14 @@ def test_item_list_query_count(client, procurement_user, django_assert_num_queri
 
 def test_item_create_page_and_errors(client, procurement_user):
     client.force_login(procurement_user)
-    form = {"sku": "cp-new", "name": "New", "kind": "component", "unit": "pcs", "lifecycle_status": "active",
-            "batch_multiple": 10}
+    form = {
+        "sku": "cp-new",
+        "name": "New",
+        "kind": "component",
+        "unit": "pcs",
+        "lifecycle_status": "active",
+        "batch_multiple": 10,
+    }
     response = client.post("/items/new/", form)
     assert response.status_code == 302 and response.url == "/items/CP-NEW/"
     again = client.post("/items/new/", form)
@@ -107,8 +113,15 @@ def test_item_detail_shows_prices_and_history(client, procurement_user, sales_us
     client.force_login(procurement_user)
     client.post(
         "/items/TP-X/edit/",
-        {"sku": "TP-X", "name": "Renamed phone", "kind": "product", "unit": "pcs", "lifecycle_status": "active",
-         "batch_multiple": 500, "reason": "marketing name"},
+        {
+            "sku": "TP-X",
+            "name": "Renamed phone",
+            "kind": "product",
+            "unit": "pcs",
+            "lifecycle_status": "active",
+            "batch_multiple": 500,
+            "reason": "marketing name",
+        },
     )
     html = client.get("/items/TP-X/").content.decode()
     assert "Renamed phone" in html
@@ -144,9 +157,10 @@ def test_fx_rate_page(client, finance_user):
     response = client.post("/fx-rates/new/", {"currency": "USD", "date": "2026-11-02", "rate": "7.12"})
     assert response.status_code == 302
     assert FxRate.objects.get().history.get().history_user == finance_user
-    assert "rate" in client.post("/fx-rates/new/", {"currency": "USD", "date": "2026-11-02", "rate": "0"}).context[
-        "form"
-    ].errors
+    assert (
+        "rate"
+        in client.post("/fx-rates/new/", {"currency": "USD", "date": "2026-11-02", "rate": "0"}).context["form"].errors
+    )
     assert client.get("/fx-rates/?currency=usd").context["paginator"].count == 1
 
 

@@ -53,7 +53,7 @@ COMPONENTS = [
     ("CP-SOC-S8", "Application processor S8", "pcs", 1),
     ("CP-LPDDR5-8G", "LPDDR5 8 GB memory", "pcs", 1),
     ("CP-UFS-128", "UFS 3.1 128 GB storage", "pcs", 1),
-    ("CP-OLED-667", "6.67\" OLED panel", "pcs", 1),
+    ("CP-OLED-667", '6.67" OLED panel', "pcs", 1),
     ("CP-BAT-5000", "5000 mAh battery cell", "pcs", 1),
     ("CP-CAM-50MP", "50 MP camera sensor", "pcs", 1),
     ("CP-SCREW-M14", "M1.4 x 3 screw", "pcs", 1000),
@@ -195,7 +195,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'username':<13} role")
         for username, role, _name in DEMO_USERS:
             where = "/portal/" if role == roles.RETAILER else "/dashboard/"
