@@ -27,6 +27,6 @@ class ErpConfig(AppConfig):
             NavEntry("master_data", _("Items"), "item-list", "erp.view_item"),
             NavEntry("master_data", _("Price list"), "price-list", "erp.view_price"),
             NavEntry("master_data", _("FX rates"), "fx-rate-list", "erp.view_fxrate"),
-            NavEntry("admin", _("Django admin"), "admin:index", "erp.view_item"),
+            NavEntry("admin", _("Django admin"), "admin:index", admin_site=True),
             NavEntry("admin", _("API documentation"), "api-docs", None),
         )

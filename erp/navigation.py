@@ -24,6 +24,8 @@ class NavEntry:
     label: str | Promise
     url_name: str
     permission: str | None = None
+    # Django admin pages additionally need the user's is_staff flag.
+    admin_site: bool = False
 
 
 AREAS = [
@@ -90,6 +92,8 @@ def nav_for_user(user) -> list[VisibleArea]:
         links = []
         for entry in entries:
             if entry.permission and not user.has_perm(entry.permission):
+                continue
+            if entry.admin_site and not user.is_staff:
                 continue
             try:
                 links.append(VisibleLink(entry.label, reverse(entry.url_name)))

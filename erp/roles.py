@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 PROCUREMENT = "procurement"
 PLANNING = "planning"
@@ -19,6 +20,17 @@ STORE_OPS = "store_ops"
 FINANCE = "finance"
 ADMIN = "admin"
 RETAILER = "retailer"
+
+ROLE_LABELS = {
+    PROCUREMENT: _("Procurement"),
+    PLANNING: _("Planning"),
+    SALES: _("Sales"),
+    LOGISTICS: _("Logistics"),
+    STORE_OPS: _("Store operations"),
+    FINANCE: _("Finance"),
+    ADMIN: _("Administrator"),
+    RETAILER: _("Retailer"),
+}
 
 STAFF_ROLES = (PROCUREMENT, PLANNING, SALES, LOGISTICS, STORE_OPS, FINANCE, ADMIN)
 ALL_ROLES = (*STAFF_ROLES, RETAILER)

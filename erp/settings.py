@@ -176,6 +176,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
     "AUTH_HEADER_PREFIX": "Token",

@@ -17,7 +17,7 @@ from erp.audit import audit_trail
 from erp.filters import FxRateFilter, ItemFilter, PriceFilter
 from erp.forms import FxRateForm, ItemEditForm, ItemForm, PriceEditForm, PriceForm
 from erp.models import Item, Price
-from erp.roles import user_is_retailer, user_roles
+from erp.roles import ROLE_LABELS, user_is_retailer, user_roles
 from erp.web import ServiceFormView, StaffPageMixin, TempoListView
 from erp.weeks import IsoWeek, business_date
 
@@ -39,7 +39,7 @@ class DashboardView(StaffPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = business_date()
         context["week"] = IsoWeek.of(today)
-        context["roles"] = sorted(user_roles(self.request.user))
+        context["roles"] = [ROLE_LABELS.get(role, role) for role in sorted(user_roles(self.request.user))]
         context["item_counts"] = Item.objects.aggregate(
             products=Count("pk", filter=Q(kind=Item.Kind.PRODUCT)),
             assemblies=Count("pk", filter=Q(kind=Item.Kind.ASSEMBLY)),

@@ -32,8 +32,8 @@ def test_staff_logs_in_opens_items_and_searches(live_server, page: Page, artifac
         expect(page.get_by_role("heading", name=title, exact=True, level=2)).to_be_visible()
     expect(page.locator(".topbar .who")).to_have_text(user.username)
     master_data = page.locator('section.tile[data-area="master_data"]')
-    expect(master_data.locator(".figures")).to_contain_text("1 products")
-    expect(master_data.locator(".figures")).to_contain_text("1 components")
+    expect(master_data.locator(".figures")).to_contain_text("1 product")
+    expect(master_data.locator(".figures")).to_contain_text("1 component")
     page.screenshot(path=artifacts_dir / "dashboard.png", full_page=True)
 
     master_data.get_by_role("link", name="Items", exact=True).click()
