@@ -99,11 +99,11 @@ def _check_price_rules(price: Price) -> None:
     clash = overlapping.first()
     if clash is not None:
         clash_end = clash.valid_to.isoformat() if clash.valid_to else "open-ended"
+        clash_text = f"the {price.item.sku} price valid {clash.valid_from.isoformat()} to {clash_end}"
         raise ApplicationError(
-            f"The period overlaps the {price.item.sku} price valid {clash.valid_from.isoformat()} to {clash_end}; "
-            "end that period first.",
+            f"The period overlaps {clash_text}; end that period first.",
             {
-                "fields": {"valid_from": ["Overlaps an existing price period."]},
+                "fields": {"valid_from": [f"Overlaps {clash_text}; end that period first."]},
                 "conflicting_price_id": clash.pk,
             },
         )

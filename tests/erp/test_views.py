@@ -137,7 +137,9 @@ def test_price_pages_refuse_overlaps_as_form_errors(client, sales_user):
     assert client.post("/prices/new/", form).status_code == 302
     response = client.post("/prices/new/", {**form, "valid_from": "2026-02-01"})
     assert response.status_code == 200
-    assert "Overlaps" in str(response.context["form"].errors["valid_from"])
+    assert "Overlaps the TP-X price valid 2026-01-01 to open-ended" in str(
+        response.context["form"].errors["valid_from"]
+    )
     negative = client.post("/prices/new/", {**form, "valid_from": "2027-01-01", "list_price": "-1"})
     assert "list_price" in negative.context["form"].errors
     above = client.post("/prices/new/", {**form, "valid_from": "2027-01-01", "retailer_price": "150.00"})
