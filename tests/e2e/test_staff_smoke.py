@@ -76,3 +76,19 @@ def test_retailer_lands_on_portal_and_is_refused_staff_pages(live_server, page: 
     expect(page.get_by_role("heading", name="Not allowed", level=1)).to_be_visible()
     expect(page.locator("table.grid")).to_have_count(0)
     page.screenshot(path=artifacts_dir / "retailer_403.png", full_page=True)
+
+
+def test_api_docs_render_offline_and_list_the_first_resources(live_server, page: Page):
+    user = UserFactory(roles=[roles.PROCUREMENT])
+    external = []
+    page.on(
+        "request",
+        lambda request: external.append(request.url) if not request.url.startswith(live_server.url) else None,
+    )
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/api/docs/")
+
+    expect(page.get_by_role("heading", name=re.compile("Tempo API"))).to_be_visible()
+    for path in ("/api/v1/items/", "/api/v1/prices/", "/api/v1/fx-rates/"):
+        expect(page.locator(".opblock-summary-path", has_text=re.compile(f"^{re.escape(path)}$")).first).to_be_visible()
+    assert external == [], f"the docs page fetched from outside: {external}"

@@ -193,3 +193,16 @@ def test_health_probe(client):
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] in {"ok", "eager"}
+
+
+@pytest.mark.parametrize(("url", "user_fixture"), [("/prices/", "sales_user"), ("/fx-rates/", "finance_user")])
+def test_other_list_pages_query_count(client, request, django_assert_num_queries, url, user_fixture):
+    for _ in range(12):
+        PriceFactory()
+    for day in range(1, 13):
+        FxRate.objects.create(currency_id="USD", date=date(2026, 10, day), rate="7.1")
+    client.force_login(request.getfixturevalue(user_fixture))
+    client.get(url)
+    # session, user, groups (role check), user perms, group perms, count, page (rows joined in one query)
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
