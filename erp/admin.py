@@ -4,6 +4,7 @@ so the admin obeys the same rules as the API and the pages."""
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from erp import services
@@ -45,6 +46,17 @@ class ServiceAdmin(SimpleHistoryAdmin):
         saved = self.save_through_service(request, obj, form, change)
         # The admin goes on with ``obj`` (change log, redirect): make it the saved row.
         obj.__dict__.update(saved.__dict__)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # URL filters may not run regular expressions of the visitor's choosing against the database.
+        if "regex" in lookup:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit():
+            raise Http404("No such history record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         # Master data is retired (lifecycle, validity), never deleted: history and references stay whole.
@@ -90,7 +102,7 @@ class PriceAdmin(ServiceAdmin):
     list_filter = ["valid_from"]
     search_fields = ["item__sku", "item__name"]
     list_select_related = ["item"]
-    autocomplete_fields = ["item"]
+    raw_id_fields = ["item"]
     date_hierarchy = "valid_from"
 
     def get_readonly_fields(self, request, obj=None):
@@ -130,11 +142,15 @@ class FxRateAdmin(ServiceAdmin):
     date_hierarchy = "date"
     list_select_related = ["currency"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A rate belongs to its currency and day; another day is another rate.
+        return ["currency", "date"] if obj else []
+
     def save_through_service(self, request, obj, form, change):
         return services.fx_rate_upsert(
             acting_user=request.user,
-            currency=form.cleaned_data["currency"],
-            date=form.cleaned_data["date"],
+            currency=obj.currency if change else form.cleaned_data["currency"],
+            date=obj.date if change else form.cleaned_data["date"],
             rate=form.cleaned_data["rate"],
             source=form.cleaned_data.get("source", ""),
         )

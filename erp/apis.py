@@ -1,14 +1,13 @@
 """REST resources of the kernel: items, prices, currencies, FX rates."""
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from erp import selectors, services
+from erp.api.serializers import StrictInputSerializer
 from erp.filters import FxRateFilter, ItemFilter, PriceFilter
-from erp.models import Currency, FxRate, Item, Price
+from erp.models import MAX_BATCH_MULTIPLE, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, FxRate, Item, Price
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -29,19 +28,20 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemInputSerializer(serializers.Serializer):
+class ItemInputSerializer(StrictInputSerializer):
     sku = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Item.Kind.choices)
     unit = serializers.ChoiceField(choices=Item.Unit.choices, default=Item.Unit.PIECE)
     lifecycle_status = serializers.ChoiceField(choices=Item.Lifecycle.choices, default=Item.Lifecycle.ACTIVE)
-    batch_multiple = serializers.IntegerField(min_value=1, max_value=10_000_000, default=1)
+    batch_multiple = serializers.IntegerField(min_value=1, max_value=MAX_BATCH_MULTIPLE, default=1)
     family = serializers.CharField(max_length=100, allow_blank=True, default="")
     description = serializers.CharField(allow_blank=True, default="")
 
 
 class ItemUpdateSerializer(ItemInputSerializer):
-    sku = None
+    # Accepted so that the service can say why it cannot change.
+    sku = serializers.CharField(max_length=64, required=False)
 
 
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -97,10 +97,10 @@ class PriceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_money = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
+_money = {"max_digits": 12, "decimal_places": 2, "min_value": MIN_MONEY}
 
 
-class PriceInputSerializer(serializers.Serializer):
+class PriceInputSerializer(StrictInputSerializer):
     sku = serializers.CharField(max_length=64)
     list_price = serializers.DecimalField(**_money)
     retailer_price = serializers.DecimalField(**_money)
@@ -170,10 +170,10 @@ class FxRateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FxRateInputSerializer(serializers.Serializer):
+class FxRateInputSerializer(StrictInputSerializer):
     currency = serializers.CharField(max_length=3)
     date = serializers.DateField()
-    rate = serializers.DecimalField(max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"))
+    rate = serializers.DecimalField(max_digits=18, decimal_places=8, min_value=MIN_RATE, max_value=MAX_RATE)
     source = serializers.CharField(max_length=64, allow_blank=True, default="")
 
 
@@ -183,7 +183,7 @@ class FxRateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = selectors.fx_rate_list()
     serializer_class = FxRateSerializer
     filterset_class = FxRateFilter
-    ordering_fields = ["date", "currency"]
+    ordering_fields = ["date", "currency", "rate"]
     ordering = ["-date", "currency"]
 
     @extend_schema(request=FxRateInputSerializer, responses={201: FxRateSerializer})

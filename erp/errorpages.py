@@ -1,11 +1,21 @@
 """Error pages: JSON ``{"message", "extra"}`` under /api/, templates elsewhere."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views import defaults
 
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        message = "Bad request."
+        if isinstance(exception, RequestDataTooBig):
+            message = "The request body is too large."
+        return JsonResponse({"message": message, "extra": {}}, status=400)
+    return defaults.bad_request(request, exception, template_name="400.html")
 
 
 def permission_denied(request, exception=None):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from erp.models import Currency, Item
+from erp.models import MAX_BATCH_MULTIPLE, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, Item
 
 
 class DateInput(forms.DateInput):
@@ -18,7 +18,7 @@ class ItemForm(forms.Form):
         choices=Item.Lifecycle.choices,
         initial=Item.Lifecycle.ACTIVE,
     )
-    batch_multiple = forms.IntegerField(label=_("Batch multiple"), min_value=1, initial=1)
+    batch_multiple = forms.IntegerField(label=_("Batch multiple"), min_value=1, max_value=MAX_BATCH_MULTIPLE, initial=1)
     family = forms.CharField(label=_("Family"), max_length=100, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -37,9 +37,9 @@ class PriceForm(forms.Form):
         queryset=Item.objects.filter(kind=Item.Kind.PRODUCT).order_by("sku"),
         to_field_name="sku",
     )
-    list_price = forms.DecimalField(label=_("List price (CNY)"), max_digits=12, decimal_places=2, min_value=0.01)
+    list_price = forms.DecimalField(label=_("List price (CNY)"), max_digits=12, decimal_places=2, min_value=MIN_MONEY)
     retailer_price = forms.DecimalField(
-        label=_("Retailer price (CNY)"), max_digits=12, decimal_places=2, min_value=0.01
+        label=_("Retailer price (CNY)"), max_digits=12, decimal_places=2, min_value=MIN_MONEY
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
     valid_to = forms.DateField(
@@ -63,5 +63,7 @@ class FxRateForm(forms.Form):
         queryset=Currency.objects.exclude(code="CNY").filter(is_active=True),
     )
     date = forms.DateField(label=_("Date"), widget=DateInput)
-    rate = forms.DecimalField(label=_("CNY per unit"), max_digits=18, decimal_places=8, min_value=0.00000001)
+    rate = forms.DecimalField(
+        label=_("CNY per unit"), max_digits=18, decimal_places=8, min_value=MIN_RATE, max_value=MAX_RATE
+    )
     source = forms.CharField(label=_("Source"), max_length=64, required=False)

@@ -6,17 +6,23 @@ constraint, so no code path (admin, API, import, shell) can break it.
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erp.validators import validate_printable
+
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9._-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 MIN_MONEY = Decimal("0.01")
 MIN_RATE = Decimal("0.00000001")
+# SQLite keeps decimals as doubles: above ~15 significant digits they come back altered.
+MAX_RATE = Decimal("1000000")
+MAX_BATCH_MULTIPLE = 10_000_000
 
 
 class TimeStamped(models.Model):
@@ -67,7 +73,7 @@ class Item(TimeStamped):
         validators=[RegexValidator(SKU_PATTERN, _("Use upper-case letters, digits, '.', '_' or '-'."))],
         help_text=_("Upper-case letters, digits, '.', '_' and '-'; starts with a letter or digit."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_printable])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PIECE)
     lifecycle_status = models.CharField(
@@ -79,16 +85,17 @@ class Item(TimeStamped):
     batch_multiple = models.PositiveIntegerField(
         _("batch multiple"),
         default=1,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_BATCH_MULTIPLE)],
         help_text=_("Production and purchase quantities are rounded up to a multiple of this."),
     )
     family = models.CharField(
         _("family"),
         max_length=100,
         blank=True,
+        validators=[validate_printable],
         help_text=_("Product family, e.g. 'Phones'."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_printable])
 
     history = HistoricalRecords()
 
@@ -105,7 +112,10 @@ class Item(TimeStamped):
                 condition=Q(lifecycle_status__in=ItemLifecycle.values),
                 name="item_lifecycle_valid",
             ),
-            models.CheckConstraint(condition=Q(batch_multiple__gte=1), name="item_batch_multiple_positive"),
+            models.CheckConstraint(
+                condition=Q(batch_multiple__gte=1) & Q(batch_multiple__lte=MAX_BATCH_MULTIPLE),
+                name="item_batch_multiple_range",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "lifecycle_status"])]
 
@@ -123,8 +133,8 @@ class Currency(TimeStamped):
         primary_key=True,
         validators=[RegexValidator(CURRENCY_PATTERN, _("Use a three-letter ISO 4217 code, e.g. USD."))],
     )
-    name = models.CharField(_("name"), max_length=64)
-    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    name = models.CharField(_("name"), max_length=64, validators=[validate_printable])
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=2, validators=[MaxValueValidator(4)])
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -156,10 +166,10 @@ class FxRate(TimeStamped):
         _("rate to CNY"),
         max_digits=18,
         decimal_places=8,
-        validators=[MinValueValidator(MIN_RATE)],
+        validators=[MinValueValidator(MIN_RATE), MaxValueValidator(MAX_RATE)],
         help_text=_("CNY per one unit of the currency."),
     )
-    source = models.CharField(_("source"), max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=64, blank=True, validators=[validate_printable])
 
     history = HistoricalRecords()
 
@@ -169,7 +179,7 @@ class FxRate(TimeStamped):
         ordering = ["-date", "currency"]
         constraints = [
             models.UniqueConstraint(fields=["currency", "date"], name="fxrate_one_per_currency_per_day"),
-            models.CheckConstraint(condition=Q(rate__gt=0), name="fxrate_rate_positive"),
+            models.CheckConstraint(condition=Q(rate__gt=0) & Q(rate__lte=MAX_RATE), name="fxrate_rate_range"),
             models.CheckConstraint(condition=~Q(currency="CNY"), name="fxrate_not_base_currency"),
         ]
 
@@ -194,7 +204,7 @@ class Price(TimeStamped):
         blank=True,
         help_text=_("Last day in force; empty means open-ended."),
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_printable])
 
     history = HistoricalRecords()
 
@@ -220,3 +230,13 @@ class Price(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.item.sku} from {self.valid_from}"
+
+    def clean(self) -> None:
+        # The constraints below hold these rules; this only names the field at fault.
+        errors = {}
+        if self.list_price and self.retailer_price and self.retailer_price > self.list_price:
+            errors["retailer_price"] = _("The retailer price cannot be above the list price.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("'Valid to' cannot be before 'valid from'.")
+        if errors:
+            raise ValidationError(errors)

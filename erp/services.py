@@ -29,15 +29,19 @@ PRICE_EDITABLE_FIELDS = {
 CURRENCY_EDITABLE_FIELDS = {"name", "decimal_places", "is_active"}
 
 
-def _apply_changes(instance: Any, changes: dict[str, Any], allowed: set[str], what: str) -> None:
+def _apply_changes(instance: Any, changes: dict[str, Any], allowed: set[str], what: str) -> bool:
+    """Set ``changes`` on ``instance``; tell whether any value differs from what was stored."""
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ApplicationError(
             f"{what} field(s) cannot be changed here: {', '.join(unknown)}.",
             {"fields": {name: ["This field cannot be changed."] for name in unknown}},
         )
+    changed = False
     for name, value in changes.items():
+        changed = changed or getattr(instance, name) != value
         setattr(instance, name, value)
+    return changed
 
 
 @transaction.atomic
@@ -53,8 +57,13 @@ def item_create(
     family: str = "",
     description: str = "",
 ) -> Item:
+    sku = sku.strip()
+    if not sku.isascii():
+        raise ApplicationError(
+            f"SKU '{sku}' has non-ASCII characters.", {"fields": {"sku": ["Use A-Z, 0-9, '.', '_' or '-'."]}}
+        )
     item = Item(
-        sku=sku.strip().upper(),
+        sku=sku.upper(),
         name=name.strip(),
         kind=kind,
         unit=unit,
@@ -75,7 +84,8 @@ def item_update(*, acting_user: Any, item: Item, reason: str = "", **changes: An
         )
     changes.pop("sku", None)
     item = Item.objects.select_for_update().get(pk=item.pk)
-    _apply_changes(item, changes, ITEM_EDITABLE_FIELDS, "Item")
+    if not _apply_changes(item, changes, ITEM_EDITABLE_FIELDS, "Item"):
+        return item  # nothing changed: no write, no history row
     if item.kind != Item.Kind.PRODUCT and item.prices.exists():
         raise ApplicationError(
             f"{item.sku} has list prices, so it must stay a product.",
@@ -138,7 +148,8 @@ def price_create(
 def price_update(*, acting_user: Any, price: Price, reason: str = "", **changes: Any) -> Price:
     Item.objects.select_for_update().get(pk=price.item_id)
     price = Price.objects.select_related("item").get(pk=price.pk)
-    _apply_changes(price, changes, PRICE_EDITABLE_FIELDS, "Price")
+    if not _apply_changes(price, changes, PRICE_EDITABLE_FIELDS, "Price"):
+        return price
     _check_price_rules(price)
     return audited_save(price, acting_user=acting_user, reason=reason or "updated")
 
@@ -158,7 +169,8 @@ def currency_create(*, acting_user: Any, code: str, name: str, decimal_places: i
 @transaction.atomic
 def currency_update(*, acting_user: Any, currency: Currency, **changes: Any) -> Currency:
     currency = Currency.objects.select_for_update().get(pk=currency.pk)
-    _apply_changes(currency, changes, CURRENCY_EDITABLE_FIELDS, "Currency")
+    if not _apply_changes(currency, changes, CURRENCY_EDITABLE_FIELDS, "Currency"):
+        return currency
     return audited_save(currency, acting_user=acting_user, reason="updated")
 
 
@@ -173,6 +185,8 @@ def fx_rate_upsert(*, acting_user: Any, currency: Currency, date: date, rate: De
     fx = FxRate.objects.select_for_update().filter(currency=currency, date=date).first()
     if fx is None:
         fx = FxRate(currency=currency, date=date)
+    elif fx.rate == rate and fx.source == source:
+        return fx
     fx.rate = rate
     fx.source = source
     return audited_save(fx, acting_user=acting_user, reason="updated" if fx.pk else "created")

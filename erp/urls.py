@@ -45,6 +45,7 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "erp.errorpages.bad_request"
 handler403 = "erp.errorpages.permission_denied"
 handler404 = "erp.errorpages.page_not_found"
 handler500 = "erp.errorpages.server_error"

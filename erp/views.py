@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -99,9 +100,10 @@ class ItemUpdateView(ServiceFormView):
     cancel_url = reverse_lazy("item-list")
     success_message = _("Item %(object)s saved.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.item = get_object_or_404(Item, sku=kwargs["sku"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def item(self) -> Item:
+        # Looked up only after the access checks, so a 404 never tells outsiders what exists.
+        return get_object_or_404(Item, sku=self.kwargs["sku"])
 
     def get_initial(self):
         fields = [
@@ -163,9 +165,9 @@ class PriceUpdateView(ServiceFormView):
     cancel_url = reverse_lazy("price-list")
     success_message = _("Price %(object)s saved.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.price = get_object_or_404(Price.objects.select_related("item"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def price(self) -> Price:
+        return get_object_or_404(Price.objects.select_related("item"), pk=self.kwargs["pk"])
 
     def get_initial(self):
         fields = ["list_price", "retailer_price", "valid_from", "valid_to", "note"]
@@ -194,9 +196,7 @@ class FxRateListView(TempoListView):
     template_name = "erp/fxrate_list.html"
     sortable = ("date", "currency", "rate")
     default_sort = "-date"
-
-    def get_queryset(self):
-        return selectors.fx_rate_list()
+    queryset = selectors.fx_rate_list()
 
 
 class FxRateCreateView(ServiceFormView):

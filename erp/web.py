@@ -46,7 +46,7 @@ class TempoListView(StaffPageMixin, FilterView):
 
     def current_sort(self) -> str:
         sort = self.request.GET.get("sort", "")
-        return sort if sort.lstrip("-") in self.sortable else self.default_sort
+        return sort if sort.removeprefix("-") in self.sortable else self.default_sort
 
     def get_queryset(self):
         queryset = super().get_queryset()

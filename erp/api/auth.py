@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 
+from erp.api.auth_backends import TokenAuthentication
+
 _token_response = inline_serializer(
     "TokenResponse",
     {
@@ -39,6 +41,8 @@ class TokenCreateView(LoginView):
 class TokenRevokeView(LogoutView):
     """Revoke the token used for this request."""
 
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request, format=None):
         return super().post(request, format=format)
@@ -46,6 +50,8 @@ class TokenRevokeView(LogoutView):
 
 class TokenRevokeAllView(LogoutAllView):
     """Revoke every token of the requesting user."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request, format=None):

@@ -113,7 +113,7 @@ def test_price_update_checks_overlap_against_the_others_only(sales_user):
 
 @pytest.mark.parametrize(
     ("lp", "rp", "field"),
-    [("-1.00", "1.00", "list_price"), ("100.00", "0", "retailer_price"), ("100.00", "150.00", "non_field_errors")],
+    [("-1.00", "1.00", "list_price"), ("100.00", "0", "retailer_price"), ("100.00", "150.00", "retailer_price")],
 )
 def test_price_amounts_are_checked(sales_user, lp, rp, field):
     with pytest.raises(ApplicationError) as error:

@@ -143,7 +143,7 @@ def test_price_pages_refuse_overlaps_as_form_errors(client, sales_user):
     negative = client.post("/prices/new/", {**form, "valid_from": "2027-01-01", "list_price": "-1"})
     assert "list_price" in negative.context["form"].errors
     above = client.post("/prices/new/", {**form, "valid_from": "2027-01-01", "retailer_price": "150.00"})
-    assert "retailer price cannot be above" in str(above.context["form"].non_field_errors())
+    assert "retailer price cannot be above" in str(above.context["form"].errors["retailer_price"])
     assert Price.objects.count() == 1
     price = Price.objects.get()
     edit = client.post(f"/prices/{price.pk}/edit/", {**form, "valid_to": "2026-12-31"})
