@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: setup
 	@echo "Tempo on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"

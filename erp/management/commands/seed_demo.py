@@ -77,8 +77,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--allow-production", action="store_true", help="Seed even when DJANGO_ENV=production.")
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="Where the app will be served, for the printed links."
+        )
 
-    def handle(self, *args, scale: str, allow_production: bool, quiet_logins: bool, **options):
+    def handle(self, *args, scale: str, allow_production: bool, quiet_logins: bool, base_url: str, **options):
         if settings.PRODUCTION and not allow_production:
             raise CommandError("Refusing to create demo users with a known password in production.")
         with transaction.atomic():
@@ -93,7 +96,7 @@ class Command(BaseCommand):
             )
         )
         if not quiet_logins:
-            self._print_logins()
+            self._print_logins(base_url.rstrip("/"))
 
     def _users(self) -> int:
         User = get_user_model()
@@ -193,11 +196,11 @@ class Command(BaseCommand):
                 created += 1
         return created
 
-    def _print_logins(self) -> None:
+    def _print_logins(self, base_url: str) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'username':<13} role")
         for username, role, _name in DEMO_USERS:
             where = "/portal/" if role == roles.RETAILER else "/dashboard/"
-            self.stdout.write(f"  {username:<13} {role:<12} -> http://127.0.0.1:8000{where}")
-        self.stdout.write("  API docs: http://127.0.0.1:8000/api/docs/   Admin: http://127.0.0.1:8000/admin/")
+            self.stdout.write(f"  {username:<13} {role:<12} -> {base_url}{where}")
+        self.stdout.write(f"  API docs: {base_url}/api/docs/   Admin: {base_url}/admin/")
