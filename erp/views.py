@@ -106,17 +106,7 @@ class ItemUpdateView(ServiceFormView):
         return get_object_or_404(Item, sku=self.kwargs["sku"])
 
     def get_initial(self):
-        fields = [
-            "sku",
-            "name",
-            "kind",
-            "unit",
-            "lifecycle_status",
-            "batch_multiple",
-            "family",
-            "description",
-        ]
-        return {name: getattr(self.item, name) for name in fields}
+        return {name: getattr(self.item, name) for name in ["sku", *services.ITEM_EDITABLE_FIELDS]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
