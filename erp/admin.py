@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from erp import services
 from erp.errors import ApplicationError
-from erp.models import Currency, FxRate, Item, Price
+from erp.models import Currency, FxRate, ImportRun, Item, Price
 
 
 class ServiceAdmin(SimpleHistoryAdmin):
@@ -154,3 +154,35 @@ class FxRateAdmin(ServiceAdmin):
             rate=form.cleaned_data["rate"],
             source=form.cleaned_data.get("source", ""),
         )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Import runs are a record of what happened: readable, never edited."""
+
+    list_display = [
+        "created_at",
+        "dataset",
+        "file_name",
+        "created_by",
+        "dry_run",
+        "status",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    ]
+    list_filter = ["dataset", "status", "dry_run"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from erp.api.auth import TokenCreateView, TokenRevokeAllView, TokenRevokeView
 from erp.apis import CurrencyViewSet, FxRateViewSet, ItemViewSet, PriceViewSet
+from erp.excel import apis as excel_apis
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -10,6 +11,7 @@ router.register("items", ItemViewSet, basename="api-item")
 router.register("prices", PriceViewSet, basename="api-price")
 router.register("currencies", CurrencyViewSet, basename="api-currency")
 router.register("fx-rates", FxRateViewSet, basename="api-fx-rate")
+router.register("excel/runs", excel_apis.ImportRunViewSet, basename="api-excel-run")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="api-token-create"),
@@ -19,5 +21,9 @@ urlpatterns = [
         TokenRevokeAllView.as_view(),
         name="api-token-revoke-all",
     ),
+    path("excel/", excel_apis.DatasetListView.as_view(), name="api-excel-datasets"),
     *router.urls,
+    path("excel/<str:dataset>/template/", excel_apis.TemplateView.as_view(), name="api-excel-template"),
+    path("excel/<str:dataset>/export/", excel_apis.ExportView.as_view(), name="api-excel-export"),
+    path("excel/<str:dataset>/import/", excel_apis.ImportView.as_view(), name="api-excel-import"),
 ]

@@ -21,12 +21,15 @@ class ErpConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="erp.sync_roles")
 
+        import erp.importers  # noqa: F401  (registers the kernel's Excel datasets)
         from erp.navigation import NavEntry, nav_register
 
         nav_register(
             NavEntry("master_data", _("Items"), "item-list", "erp.view_item"),
             NavEntry("master_data", _("Price list"), "price-list", "erp.view_price"),
             NavEntry("master_data", _("FX rates"), "fx-rate-list", "erp.view_fxrate"),
+            NavEntry("master_data", _("Excel import / export"), "excel-home", None),
+            NavEntry("master_data", _("Import runs"), "excel-run-list", None),
             NavEntry("admin", _("Django admin"), "admin:index", admin_site=True),
             NavEntry("admin", _("API documentation"), "api-docs", None),
         )

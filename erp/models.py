@@ -6,6 +6,7 @@ constraint, so no code path (admin, API, import, shell) can break it.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -240,3 +241,63 @@ class Price(TimeStamped):
             errors["valid_to"] = _("'Valid to' cannot be before 'valid from'.")
         if errors:
             raise ValidationError(errors)
+
+
+class ImportRun(models.Model):
+    """One upload of a workbook into a dataset: who, when, which file, what it did or would do."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.CharField(_("dataset"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255)
+    upload = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+        help_text=_("Empty for imports run from the command line."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("to create / created"), default=0)
+    updated_count = models.PositiveIntegerField(_("to update / updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(
+        _("errors"), default=list, blank=True, help_text=_("The first errors: row, column, message.")
+    )
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="importrun_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(file_name=""), name="importrun_file_name_not_blank"),
+        ]
+        indexes = [models.Index(fields=["dataset", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} import #{self.pk} ({self.file_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("excel-run-detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}

@@ -15,3 +15,10 @@ def worker_check(expected_sku: str) -> dict:
         "item_exists": Item.objects.filter(sku=expected_sku).exists(),
         "items": Item.objects.count(),
     }
+
+
+@shared_task(name="erp.excel_import_run")
+def excel_import_run(run_id: int) -> None:
+    from erp.excel.services import import_run_execute
+
+    import_run_execute(run_id=run_id)

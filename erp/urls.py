@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 from erp import views
+from erp.excel import views as excel_views
 
 admin.site.site_header = "Tempo administration"
 admin.site.site_title = "Tempo admin"
@@ -29,6 +30,13 @@ urlpatterns = [
     path("prices/<int:pk>/edit/", views.PriceUpdateView.as_view(), name="price-update"),
     path("fx-rates/", views.FxRateListView.as_view(), name="fx-rate-list"),
     path("fx-rates/new/", views.FxRateCreateView.as_view(), name="fx-rate-create"),
+    path("excel/", excel_views.ExcelHomeView.as_view(), name="excel-home"),
+    path("excel/runs/", excel_views.ImportRunListView.as_view(), name="excel-run-list"),
+    path("excel/runs/<int:pk>/", excel_views.ImportRunDetailView.as_view(), name="excel-run-detail"),
+    path("excel/runs/<int:pk>/commit/", excel_views.ImportRunCommitView.as_view(), name="excel-run-commit"),
+    path("excel/runs/<int:pk>/annotated/", excel_views.AnnotatedUploadView.as_view(), name="excel-run-annotated"),
+    path("excel/<str:dataset>/template/", excel_views.TemplateDownloadView.as_view(), name="excel-template"),
+    path("excel/<str:dataset>/export/", excel_views.ExportView.as_view(), name="excel-export"),
     path("portal/", include("retail.portal_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("erp.api_urls")),

@@ -1,0 +1,186 @@
+"""Datasets: what a spreadsheet of one kind of record looks like, and how its rows
+are found, checked and written. Each app registers its own from ``importers.py``.
+
+The base class does everything for a model whose columns map onto its fields and
+whose natural key is a set of columns; a dataset overrides the hooks where its
+records need more (references to other records, rules across rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from erp.errors import ApplicationError
+from erp.excel.columns import Column, KeyColumn
+
+_REGISTRY: dict[str, Dataset] = {}
+
+
+def dataset_register(dataset: Dataset) -> Dataset:
+    _REGISTRY[dataset.name] = dataset
+    return dataset
+
+
+def dataset_get(name: str) -> Dataset:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ApplicationError(f"Unknown dataset '{name}'. Known datasets: {known}.", {"dataset": name}) from None
+
+
+def dataset_list() -> list[Dataset]:
+    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+@dataclass
+class Row:
+    """One data row of an upload: its sheet row number, parsed values and problems."""
+
+    number: int
+    values: dict[str, Any]
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    existing: Any = None
+    instance: Any = None
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Dataset:
+    name: ClassVar[str]
+    title: ClassVar[str]
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[list[Column]]
+    key: ClassVar[tuple[str, ...]]
+    filterset_class: ClassVar[Any] = None
+    export_ordering: ClassVar[tuple[str, ...]] = ("pk",)
+
+    # --- permissions --------------------------------------------------------------------
+
+    @property
+    def view_permission(self) -> str:
+        return f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
+
+    @property
+    def import_permissions(self) -> tuple[str, str]:
+        meta = self.model._meta
+        return (f"{meta.app_label}.add_{meta.model_name}", f"{meta.app_label}.change_{meta.model_name}")
+
+    def can_view(self, user) -> bool:
+        return user.has_perm(self.view_permission)
+
+    def can_import(self, user) -> bool:
+        return user.has_perms(self.import_permissions)
+
+    # --- export -------------------------------------------------------------------------
+
+    def export_queryset(self, params: dict[str, Any] | None = None) -> models.QuerySet:
+        queryset = self.model._default_manager.all()
+        if self.filterset_class is not None and params:
+            filterset = self.filterset_class(params, queryset=queryset)
+            if not filterset.is_valid():
+                fields = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+                raise ApplicationError("Invalid filter: " + ", ".join(fields), {"fields": fields})
+            queryset = filterset.qs
+        return queryset.order_by(*self.export_ordering)
+
+    def export_rows(self, queryset: models.QuerySet) -> Iterator[list[Any]]:
+        attrs = [getattr(column, "source", "") or column.attr for column in self.columns]
+        exporters = [column.export for column in self.columns]
+        for values in queryset.values_list(*attrs).iterator(chunk_size=2000):
+            yield [export(value) for export, value in zip(exporters, values, strict=True)]
+
+    def example_row(self) -> list[Any]:
+        return [column.example for column in self.columns]
+
+    # --- import hooks -------------------------------------------------------------------
+
+    def row_key(self, row: Row) -> tuple:
+        """The row's natural key: as typed before ``resolve``, as stored ids after it."""
+        return tuple(row.values[self.column(name).attr] for name in self.key)
+
+    def resolve(self, rows: list[Row]) -> None:
+        """Turn natural-key references into ids, in bulk, for the rows that parsed."""
+        for column in self.columns:
+            if isinstance(column, KeyColumn):
+                self.resolve_key_column(column, rows)
+
+    def resolve_key_column(self, column: KeyColumn, rows: list[Row]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must resolve column {column.name}")
+
+    def existing(self, rows: list[Row]) -> dict[tuple, models.Model]:
+        """The stored records that rows' natural keys point at, by key."""
+        key_attrs = [self.column(name).attr for name in self.key]
+        lookups = {f"{attr}__in": {row.values[attr] for row in rows} for attr in key_attrs}
+        found = self.model._default_manager.filter(**lookups)
+        return {tuple(getattr(obj, attr) for attr in key_attrs): obj for obj in found}
+
+    def check(self, rows: list[Row], context: dict) -> None:
+        """Rules across fields and rows; ``context`` lives for the whole file."""
+
+    def changed_fields(self, row: Row) -> list[str]:
+        obj = row.existing
+        return [
+            column.attr
+            for column in self.columns
+            if column.name not in self.key and getattr(obj, column.attr) != row.values[column.attr]
+        ]
+
+    def build(self, row: Row) -> models.Model:
+        return self.model(**{column.attr: row.values[column.attr] for column in self.columns})
+
+    def write(self, creates: list[models.Model], updates: list[models.Model], fields: set[str], acting_user) -> None:
+        now = timezone.now()
+        reason = f"excel import: {self.name}"
+        if creates:
+            bulk_create_with_history(
+                creates, self.model, batch_size=1000, default_user=acting_user, default_change_reason=reason
+            )
+        if updates:
+            for obj in updates:
+                if hasattr(obj, "updated_at"):
+                    obj.updated_at = now
+            if any(hasattr(obj, "updated_at") for obj in updates[:1]):
+                fields = fields | {"updated_at"}
+            bulk_update_with_history(
+                updates,
+                self.model,
+                sorted(fields),
+                batch_size=1000,
+                default_user=acting_user,
+                default_change_reason=reason,
+            )
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def chunked(iterable: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
