@@ -39,6 +39,7 @@ class ItemDataset(Dataset):
     model = Item
     key = ("sku",)
     filterset_class = ItemFilter
+    search_fields = ("sku", "name")
     export_ordering = ("sku",)
     columns = [
         TextColumn(
@@ -90,6 +91,7 @@ class PriceDataset(Dataset):
     model = Price
     key = ("sku", "valid_from")
     filterset_class = PriceFilter
+    search_fields = ("item__sku", "item__name")
     export_ordering = ("item__sku", "valid_from")
     columns = [
         KeyColumn(
@@ -147,10 +149,6 @@ class PriceDataset(Dataset):
             for name in ("valid_to", "list_price", "retailer_price", "note")
             if getattr(row.existing, name) != row.values[name]
         ]
-
-    def build(self, row: Row) -> Price:
-        values = {key: value for key, value in row.values.items() if not key.startswith("_")}
-        return Price(**values)
 
     def check(self, rows: list[Row], context: dict) -> None:
         periods: dict[int, list[tuple[date, date | None, str]]] = context.setdefault("periods", {})

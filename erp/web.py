@@ -42,7 +42,8 @@ class TempoListView(StaffPageMixin, FilterView):
     paginate_by = 50
     sortable: tuple[str, ...] = ()
     default_sort = ""
-    strict = False  # an invalid filter shows its error above an empty list, not a 500
+    # django-filter's strict mode: an invalid filter shows its error above an empty list.
+    strict = True
 
     def current_sort(self) -> str:
         sort = self.request.GET.get("sort", "")

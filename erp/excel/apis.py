@@ -6,13 +6,15 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from erp.api.serializers import StrictInputSerializer
+from erp.errors import ApplicationError
 from erp.excel.datasets import dataset_get, dataset_list
 from erp.excel.responses import export_response, template_response
 from erp.excel.selectors import import_run_list_for
@@ -62,8 +64,21 @@ class ImportInputSerializer(StrictInputSerializer):
     dry_run = serializers.BooleanField(default=True)
 
 
+class FileNegotiation(BaseContentNegotiation):
+    """These views answer with files; ``?format=`` picks xlsx or csv, not one of DRF's renderers."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 def _dataset_for(request, name: str, *, write: bool):
-    dataset = dataset_get(name)
+    try:
+        dataset = dataset_get(name)
+    except ApplicationError as error:
+        raise NotFound(error.message) from error
     allowed = dataset.can_import(request.user) if write else dataset.can_view(request.user)
     if not allowed:
         raise PermissionDenied(f"You may not {'import' if write else 'read'} {dataset.name}.")
@@ -93,6 +108,7 @@ class DatasetListView(APIView):
 
 class TemplateView(APIView):
     permission_classes = [IsAuthenticated]
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=["excel"])
     def get(self, request, dataset: str):
@@ -102,6 +118,7 @@ class TemplateView(APIView):
 
 class ExportView(APIView):
     permission_classes = [IsAuthenticated]
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"], description="Default xlsx.")],

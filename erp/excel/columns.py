@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from erp.validators import _ALLOWED_CONTROLS
+from erp.validators import LINE_BREAKS, first_invisible
 
 # Text starting with these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -93,7 +93,7 @@ class TextColumn(Column):
 
     def convert(self, raw: Any) -> str:
         if isinstance(raw, str):
-            text = unescape_formula(raw.strip())
+            text = unescape_formula(raw).strip()
         elif isinstance(raw, bool):
             raise CellError(f"{show(raw)} is not text")
         elif isinstance(raw, float) and raw.is_integer():
@@ -108,10 +108,9 @@ class TextColumn(Column):
             text = text.upper()
         if self.max_length is not None and len(text) > self.max_length:
             raise CellError(f"is {len(text)} characters long; at most {self.max_length} are allowed")
-        if not text.isprintable():
-            for char in text:
-                if not char.isprintable() and not (self.multiline and char in _ALLOWED_CONTROLS):
-                    raise CellError(f"contains the invisible character U+{ord(char):04X}")
+        invisible = first_invisible(text, allow=LINE_BREAKS if self.multiline else frozenset())
+        if invisible is not None:
+            raise CellError(f"contains the invisible character U+{ord(invisible):04X}")
         if self._regex is not None and not self._regex.match(text):
             raise CellError(f"{show(text)} is not valid{': ' + self.pattern_hint if self.pattern_hint else ''}")
         return text

@@ -14,9 +14,10 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.functional import cached_property
 
 from erp.errors import ApplicationError
+from erp.excel.bulk import insert_history, insert_rows, update_rows
 from erp.excel.columns import Column, KeyColumn
 
 _REGISTRY: dict[str, Dataset] = {}
@@ -64,6 +65,7 @@ class Dataset:
     columns: ClassVar[list[Column]]
     key: ClassVar[tuple[str, ...]]
     filterset_class: ClassVar[Any] = None
+    search_fields: ClassVar[tuple[str, ...]] = ()  # what the list API's ?search= looks in
     export_ordering: ClassVar[tuple[str, ...]] = ("pk",)
 
     # --- permissions --------------------------------------------------------------------
@@ -93,6 +95,12 @@ class Dataset:
                 fields = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
                 raise ApplicationError("Invalid filter: " + ", ".join(fields), {"fields": fields})
             queryset = filterset.qs
+        terms = str((params or {}).get("search", "")).split()[:10]
+        for term in terms:
+            matches = models.Q()
+            for name in self.search_fields:
+                matches |= models.Q(**{f"{name}__icontains": term})
+            queryset = queryset.filter(matches)
         return queryset.order_by(*self.export_ordering)
 
     def export_rows(self, queryset: models.QuerySet) -> Iterator[list[Any]]:
@@ -137,30 +145,56 @@ class Dataset:
             if column.name not in self.key and getattr(obj, column.attr) != row.values[column.attr]
         ]
 
-    def build(self, row: Row) -> models.Model:
-        return self.model(**{column.attr: row.values[column.attr] for column in self.columns})
+    @cached_property
+    def _defaults(self) -> dict[str, Any]:
+        """Values of the model's fields that no column fills, for new records."""
+        filled = {column.attr for column in self.columns}
+        return {
+            field.attname: field.get_default()
+            for field in self.model._meta.concrete_fields
+            if not field.primary_key and field.attname not in filled
+        }
 
-    def write(self, creates: list[models.Model], updates: list[models.Model], fields: set[str], acting_user) -> None:
+    @cached_property
+    def _stamps(self) -> tuple[list[str], list[str]]:
+        fields = self.model._meta.concrete_fields
+        added = [f.attname for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)]
+        return added, [f.attname for f in fields if getattr(f, "auto_now", False)]
+
+    def build(self, row: Row) -> dict[str, Any]:
+        """A new record's field values, by attname."""
+        return {**self._defaults, **{column.attr: row.values[column.attr] for column in self.columns}}
+
+    def values_of(self, obj: models.Model) -> dict[str, Any]:
+        return {field.attname: getattr(obj, field.attname) for field in self.model._meta.concrete_fields}
+
+    def write(self, creates: list[dict], updates: list[dict], fields: set[str], acting_user) -> None:
+        """Insert ``creates`` and update ``fields`` of ``updates``, each with its history row."""
         now = timezone.now()
         reason = f"excel import: {self.name}"
+        on_create, on_change = self._stamps
         if creates:
-            bulk_create_with_history(
-                creates, self.model, batch_size=1000, default_user=acting_user, default_change_reason=reason
-            )
+            for values in creates:
+                values.update(dict.fromkeys(on_create, now))
+            insert_rows(self.model, creates)
+            self._fill_primary_keys(creates)
+            insert_history(self.model, creates, kind="+", user=acting_user, reason=reason)
         if updates:
-            for obj in updates:
-                if hasattr(obj, "updated_at"):
-                    obj.updated_at = now
-            if any(hasattr(obj, "updated_at") for obj in updates[:1]):
-                fields = fields | {"updated_at"}
-            bulk_update_with_history(
-                updates,
-                self.model,
-                sorted(fields),
-                batch_size=1000,
-                default_user=acting_user,
-                default_change_reason=reason,
-            )
+            for values in updates:
+                values.update(dict.fromkeys(on_change, now))
+            update_rows(self.model, updates, sorted(fields | set(on_change)))
+            insert_history(self.model, updates, kind="~", user=acting_user, reason=reason)
+
+    def _fill_primary_keys(self, created: list[dict]) -> None:
+        """Read back the keys the database gave the new records, by natural key."""
+        pk = self.model._meta.pk.attname
+        attrs = [self.column(name).attr for name in self.key]
+        lookups = {f"{attr}__in": {values[attr] for values in created} for attr in attrs}
+        found = {
+            tuple(key): key_pk for key_pk, *key in self.model._default_manager.filter(**lookups).values_list(pk, *attrs)
+        }
+        for values in created:
+            values[pk] = found[tuple(values[attr] for attr in attrs)]
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -173,10 +173,10 @@ def _import_rows(dataset, rows, positions, outcome, acting_user, dry_run, progre
                 outcome.unchanged += 1
                 continue
             outcome.updated += 1
-            for attr in changed:
-                setattr(row.existing, attr, row.values[attr])
+            values = dataset.values_of(row.existing)
+            values.update({attr: row.values[attr] for attr in changed})
             fields.update(changed)
-            updates.append(row.existing)
+            updates.append(values)
         if outcome.ok and not dry_run:
             dataset.write(creates, updates, fields, acting_user)
         if progress is not None:

@@ -11,12 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
 from erp.errors import ApplicationError
 from erp.excel.datasets import dataset_get, dataset_list
+from erp.excel.reader import WorkbookError, check_workbook
 from erp.excel.responses import XLSX, export_response, template_response
 from erp.excel.selectors import import_run_list_for
 from erp.excel.services import import_run_commit, import_run_create, import_run_progress
@@ -24,7 +26,7 @@ from erp.excel.writer import annotate_upload
 from erp.models import ImportRun
 from erp.web import StaffPageMixin, TempoListView, form_add_application_error
 
-ANNOTATE_MAX_BYTES = 5 * 1024 * 1024
+ANNOTATE_MAX_BYTES = 2 * 1024 * 1024  # openpyxl loads the whole workbook to mark it
 
 
 def _dataset_or_404(name: str):
@@ -64,7 +66,7 @@ class ExcelHomeView(StaffPageMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["datasets"] = [(d, d.can_import(self.request.user)) for d in self.datasets]
-        context["recent_runs"] = import_run_list_for(self.request.user)[:10]
+        context["recent_runs"] = import_run_list_for(self.request.user).filter(created_by=self.request.user)[:10]
         return context
 
     def form_valid(self, form):
@@ -147,7 +149,7 @@ class ImportRunDetailView(RunAccessMixin, DetailView):
         context["can_commit"] = (
             run.dry_run and run.status == ImportRun.Status.SUCCEEDED and not run.error_count and bool(run.upload)
         )
-        context["can_annotate"] = bool(run.error_count and run.upload and run.upload.size <= ANNOTATE_MAX_BYTES)
+        context["can_annotate"] = _annotatable(run)
         return context
 
 
@@ -165,13 +167,24 @@ class ImportRunCommitView(RunAccessMixin, View):
 class AnnotatedUploadView(RunAccessMixin, View):
     def get(self, request, pk):
         run = self.get_run()
-        if not run.error_count or not run.upload or run.upload.size > ANNOTATE_MAX_BYTES:
+        if not _annotatable(run):
             raise Http404("No annotated copy for this run.")
         try:
+            # The same safety checks as the import: a refused file is never opened by a parser.
+            check_workbook(run.upload.path, file_name=run.file_name)
             content = annotate_upload(run.upload.path, run.errors, run.dataset)
-        except Exception as error:  # the upload could not be opened at all: the errors list says why
+        except (WorkbookError, OSError, ValueError, KeyError) as error:
             raise Http404("This upload cannot be annotated.") from error
         stem, _ext = os.path.splitext(run.file_name)
         response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{stem}-errors.xlsx"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{stem}-errors.xlsx")
         return response
+
+
+def _annotatable(run: ImportRun) -> bool:
+    """Only cell errors can be marked, and only in an upload small enough to load whole."""
+    return bool(
+        run.upload
+        and run.upload.size <= ANNOTATE_MAX_BYTES
+        and any(error.get("row") and error.get("column") for error in run.errors)
+    )

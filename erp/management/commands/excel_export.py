@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import xlsxwriter.exceptions
 from django.core.management.base import BaseCommand, CommandError
 
 from erp.errors import ApplicationError
@@ -34,6 +35,6 @@ class Command(BaseCommand):
                     count = lines - 1  # less the header
             else:
                 count = write_xlsx(str(path), target, rows)
-        except OSError as error:
-            raise CommandError(f"{file}: {error.strerror}") from error
+        except (OSError, xlsxwriter.exceptions.FileCreateError) as error:
+            raise CommandError(f"{file}: cannot write the file ({error})") from error
         self.stdout.write(self.style.SUCCESS(f"Exported {count} {target.name} rows to {file}."))
