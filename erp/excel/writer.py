@@ -1,7 +1,8 @@
 """Writing workbooks and CSV: exports, templates and annotated copies of bad uploads.
 
-Exports use XlsxWriter in constant-memory mode (rows are flushed as they are
-written), with a bold frozen header, column widths and number/date formats.
+Exports stream through ``xlsx_stream`` (constant memory, a bold frozen header,
+column widths, number/date formats, an autofilter); templates use XlsxWriter for
+its comments and dropdowns; annotated copies use openpyxl, which can edit a file.
 Text that a spreadsheet would run as a formula is written with a leading quote
 (see ``columns.escape_formula``); imports strip it again.
 """
@@ -22,6 +23,7 @@ from openpyxl.styles import PatternFill
 
 from erp.excel.columns import ChoiceColumn, Column, DecimalColumn, escape_formula
 from erp.excel.datasets import Dataset
+from erp.excel.xlsx_stream import SheetColumn, write_sheet
 
 TEMPLATE_ROWS = 5000  # rows that get the dropdowns in a template
 
@@ -70,19 +72,17 @@ def _write_row(sheet, row_index: int, values: list[Any], formats: list[Any]) -> 
             sheet.write_string(row_index, col_index, escape_formula(str(value)), cell_format)
 
 
+def _number_format(column: Column) -> str | None:
+    if isinstance(column, DecimalColumn):
+        return f"#,##0.{'0' * column.decimal_places}" if column.decimal_places else "#,##0"
+    return {"date": "yyyy-mm-dd", "integer": "0"}.get(column.excel_type)
+
+
 def write_xlsx(target: Any, dataset: Dataset, rows: Iterable[list[Any]]) -> int:
-    """Write ``rows`` under the dataset's header to ``target`` (a path or a binary file); return the row count."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False, "strings_to_numbers": False})
-    sheet = workbook.add_worksheet(dataset.name[:31])
-    formats = _formats(workbook, dataset.columns)
-    _header(workbook, sheet, dataset.columns, notes=False)
-    count = 0
-    for count, values in enumerate(rows, start=1):
-        _write_row(sheet, count, values, formats)
-    if count:
-        sheet.autofilter(0, 0, count, len(dataset.columns) - 1)
-    workbook.close()
-    return count
+    """Write ``rows`` (already passed through each column's ``export``) under the dataset's header
+    to ``target`` (a path or a binary file), streaming; return the row count."""
+    columns = [SheetColumn(c.name, c.width, _number_format(c)) for c in dataset.columns]
+    return write_sheet(target, dataset.name, columns, rows)
 
 
 def write_template(target: Any, dataset: Dataset) -> None:
