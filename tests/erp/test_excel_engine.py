@@ -387,3 +387,20 @@ def test_exported_formula_like_text_round_trips_unchanged(tmp_path, procurement_
     assert cell.data_type == "s" and cell.value.startswith("'=")
     outcome = run("items", path, procurement_user)
     assert outcome.ok and outcome.unchanged == 1, messages(outcome)
+
+
+def test_openpyxl_parses_through_defusedxml(tmp_path):
+    # The annotated copy of an upload is made with openpyxl: it must refuse entity declarations on its own too.
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    path = write_workbook(tmp_path, [["sku"], ["CP-1"]])
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda data: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "boom">]>'
+        + data.split(b"?>", 1)[-1].replace(b"CP-1", b"&a;"),
+    )
+    with pytest.raises(Exception, match="(?i)entit|unable to read"):
+        load_workbook(path)
