@@ -27,6 +27,12 @@ def _celery_eager():
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads made by a test land in its own temporary folder, never in ./media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -127,6 +127,19 @@ class TextColumn(Column):
         return escape_formula(value) if isinstance(value, str) else value
 
 
+def _within_bounds(value, low, high):
+    if low is not None and value < low:
+        raise CellError(f"{value} is below the minimum of {low}")
+    if high is not None and value > high:
+        raise CellError(f"{value} is above the maximum of {high}")
+    return value
+
+
+def _bounds_text(low, high) -> str:
+    bounds = [f"{sign} {limit}" for sign, limit in ((">=", low), ("<=", high)) if limit is not None]
+    return f" ({', '.join(bounds)})" if bounds else ""
+
+
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
 
 
@@ -149,19 +162,10 @@ class IntegerColumn(Column):
             value = int(raw.strip())
         else:
             raise CellError(f"{show(raw)} is not a whole number")
-        if self.min_value is not None and value < self.min_value:
-            raise CellError(f"{value} is below the minimum of {self.min_value}")
-        if self.max_value is not None and value > self.max_value:
-            raise CellError(f"{value} is above the maximum of {self.max_value}")
-        return value
+        return _within_bounds(value, self.min_value, self.max_value)
 
     def describe(self) -> str:
-        bounds = []
-        if self.min_value is not None:
-            bounds.append(f">= {self.min_value}")
-        if self.max_value is not None:
-            bounds.append(f"<= {self.max_value}")
-        return "whole number" + (f" ({', '.join(bounds)})" if bounds else "")
+        return "whole number" + _bounds_text(self.min_value, self.max_value)
 
 
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -202,20 +206,10 @@ class DecimalColumn(Column):
             raise CellError(f"{show(raw)} is too large") from error
         if len(value.as_tuple().digits) > self.max_digits:
             raise CellError(f"{show(raw)} is too large")
-        if self.min_value is not None and value < self.min_value:
-            raise CellError(f"{value} is below the minimum of {self.min_value}")
-        if self.max_value is not None and value > self.max_value:
-            raise CellError(f"{value} is above the maximum of {self.max_value}")
-        return value
+        return _within_bounds(value, self.min_value, self.max_value)
 
     def describe(self) -> str:
-        bounds = []
-        if self.min_value is not None:
-            bounds.append(f">= {self.min_value}")
-        if self.max_value is not None:
-            bounds.append(f"<= {self.max_value}")
-        text = f"number, up to {self.decimal_places} decimal places"
-        return text + (f" ({', '.join(bounds)})" if bounds else "")
+        return f"number, up to {self.decimal_places} decimal places" + _bounds_text(self.min_value, self.max_value)
 
 
 @dataclass

@@ -12,11 +12,6 @@ from tests.erp.factories import UserFactory
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _upload(page: Page, base_url: str, rows, *, dry_run: bool) -> None:
     page.goto(f"{base_url}/excel/?dataset=items")
     page.set_input_files(

@@ -6,23 +6,10 @@ from django.urls import reverse
 from knox.models import AuthToken
 
 from erp.models import FxRate, Item, Price
+from tests.api_helpers import assert_error_shape, token_client
 from tests.erp.factories import PASSWORD, FxRateFactory, ItemFactory, PriceFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _token_client(api_client, user):
-    _instance, token = AuthToken.objects.create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return api_client
-
-
-def _assert_error_shape(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"message", "extra"}
-    assert body["message"]
-    return body
 
 
 # --- auth -----------------------------------------------------------------------------
@@ -30,7 +17,7 @@ def _assert_error_shape(response, status):
 
 def test_anonymous_requests_get_401_with_the_error_shape(api_client):
     response = api_client.get("/api/v1/items/")
-    _assert_error_shape(response, 401)
+    assert_error_shape(response, 401)
     assert response["WWW-Authenticate"] == "Token"
 
 
@@ -55,27 +42,27 @@ def test_wrong_credentials_are_a_400_naming_the_problem(api_client, procurement_
     response = api_client.post(
         "/api/v1/auth/token/", {"username": procurement_user.username, "password": "wrong"}, format="json"
     )
-    body = _assert_error_shape(response, 400)
+    body = assert_error_shape(response, 400)
     assert "Unable to log in" in body["message"]
     missing = api_client.post("/api/v1/auth/token/", {"username": "x"}, format="json")
-    assert "password" in _assert_error_shape(missing, 400)["extra"]["fields"]
+    assert "password" in assert_error_shape(missing, 400)["extra"]["fields"]
     assert not AuthToken.objects.exists()
 
 
 def test_a_bad_token_is_401(api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
-    _assert_error_shape(api_client.get("/api/v1/items/"), 401)
+    assert_error_shape(api_client.get("/api/v1/items/"), 401)
 
 
 def test_missing_permission_is_403(api_client, logistics_user):
-    client = _token_client(api_client, logistics_user)
+    client = token_client(api_client, logistics_user)
     assert client.get("/api/v1/items/").status_code == 200
-    _assert_error_shape(client.post("/api/v1/items/", {"sku": "X", "name": "X", "kind": "component"}), 403)
-    _assert_error_shape(client.get("/api/v1/fx-rates/"), 403)
+    assert_error_shape(client.post("/api/v1/items/", {"sku": "X", "name": "X", "kind": "component"}), 403)
+    assert_error_shape(client.get("/api/v1/fx-rates/"), 403)
 
 
 def test_retailer_users_cannot_read_staff_resources(api_client, retailer_user):
-    _assert_error_shape(_token_client(api_client, retailer_user).get("/api/v1/items/"), 403)
+    assert_error_shape(token_client(api_client, retailer_user).get("/api/v1/items/"), 403)
 
 
 def test_session_auth_works_for_the_browser(client, procurement_user):
@@ -90,7 +77,7 @@ def test_items_list_filters_searches_and_paginates(api_client, procurement_user)
     ProductFactory(sku="TP-PHONE", name="Phone")
     ItemFactory(sku="CP-SCREW", name="Screw M2")
     ItemFactory(sku="CP-GLUE", name="Glue", lifecycle_status="obsolete")
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
 
     body = client.get("/api/v1/items/").json()
     assert body["count"] == 3
@@ -102,12 +89,12 @@ def test_items_list_filters_searches_and_paginates(api_client, procurement_user)
     page = client.get("/api/v1/items/?page_size=2&page=2").json()
     assert page["count"] == 3 and len(page["results"]) == 1 and page["previous"]
     bad = client.get("/api/v1/items/?kind=service")
-    assert "kind" in _assert_error_shape(bad, 400)["extra"]["fields"]
+    assert "kind" in assert_error_shape(bad, 400)["extra"]["fields"]
 
 
 def test_items_list_query_count_does_not_grow_with_rows(api_client, procurement_user, django_assert_num_queries):
     ItemFactory.create_batch(30)
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     # token lookup, user, user permissions, group permissions, count, page
     with django_assert_num_queries(6):
         response = client.get("/api/v1/items/?page_size=25")
@@ -116,14 +103,14 @@ def test_items_list_query_count_does_not_grow_with_rows(api_client, procurement_
 
 def test_item_lookup_by_sku(api_client, procurement_user):
     ItemFactory(sku="CP-SCREW", name="Screw")
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     assert client.get("/api/v1/items/CP-SCREW/").json()["name"] == "Screw"
     assert client.get("/api/v1/items/cp-screw/").json()["sku"] == "CP-SCREW"
-    _assert_error_shape(client.get("/api/v1/items/NOPE/"), 404)
+    assert_error_shape(client.get("/api/v1/items/NOPE/"), 404)
 
 
 def test_item_create_and_partial_update(api_client, procurement_user):
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     response = client.post(
         "/api/v1/items/", {"sku": "cp-new", "name": "New part", "kind": "component", "batch_multiple": 100}
     )
@@ -145,31 +132,31 @@ def test_item_create_and_partial_update(api_client, procurement_user):
     ],
 )
 def test_item_create_bad_input_is_400_naming_the_field(api_client, procurement_user, payload, field):
-    response = _token_client(api_client, procurement_user).post("/api/v1/items/", payload)
-    body = _assert_error_shape(response, 400)
+    response = token_client(api_client, procurement_user).post("/api/v1/items/", payload)
+    body = assert_error_shape(response, 400)
     assert field in body["extra"]["fields"]
     assert field in body["message"]
     assert not Item.objects.exists()
 
 
 def test_malformed_json_is_400(api_client, procurement_user):
-    response = _token_client(api_client, procurement_user).post(
+    response = token_client(api_client, procurement_user).post(
         "/api/v1/items/", data='{"sku": "CP-X", ', content_type="application/json"
     )
-    assert "Malformed" in _assert_error_shape(response, 400)["message"]
+    assert "Malformed" in assert_error_shape(response, 400)["message"]
     assert not Item.objects.exists()
 
 
 def test_duplicate_sku_is_400(api_client, procurement_user):
     ItemFactory(sku="CP-DUP")
-    response = _token_client(api_client, procurement_user).post(
+    response = token_client(api_client, procurement_user).post(
         "/api/v1/items/", {"sku": "CP-DUP", "name": "X", "kind": "component"}
     )
-    assert "sku" in _assert_error_shape(response, 400)["extra"]["fields"]
+    assert "sku" in assert_error_shape(response, 400)["extra"]["fields"]
 
 
 def test_unknown_api_path_is_json_404(api_client, procurement_user):
-    _assert_error_shape(_token_client(api_client, procurement_user).get("/api/v1/nothing-here/"), 404)
+    assert_error_shape(token_client(api_client, procurement_user).get("/api/v1/nothing-here/"), 404)
 
 
 # --- prices ---------------------------------------------------------------------------
@@ -177,7 +164,7 @@ def test_unknown_api_path_is_json_404(api_client, procurement_user):
 
 def test_price_create_by_sku_and_overlap_refused(api_client, sales_user):
     ProductFactory(sku="TP-X1")
-    client = _token_client(api_client, sales_user)
+    client = token_client(api_client, sales_user)
     payload = {"sku": "tp-x1", "list_price": "2999.00", "retailer_price": "2699.00", "valid_from": "2026-01-01"}
     response = client.post("/api/v1/prices/", payload)
     assert response.status_code == 201, response.content
@@ -185,7 +172,7 @@ def test_price_create_by_sku_and_overlap_refused(api_client, sales_user):
     assert response.json()["valid_to"] is None
 
     overlap = client.post("/api/v1/prices/", {**payload, "valid_from": "2026-06-01"})
-    body = _assert_error_shape(overlap, 400)
+    body = assert_error_shape(overlap, 400)
     assert "overlaps" in body["message"] and "valid_from" in body["extra"]["fields"]
     assert Price.objects.count() == 1
 
@@ -202,8 +189,8 @@ def test_price_create_by_sku_and_overlap_refused(api_client, sales_user):
 def test_price_bad_input(api_client, sales_user, change, field):
     ProductFactory(sku="TP-X1")
     payload = {"sku": "TP-X1", "list_price": "2999.00", "retailer_price": "2699.00", "valid_from": "2026-01-01"}
-    response = _token_client(api_client, sales_user).post("/api/v1/prices/", {**payload, **change})
-    assert field in _assert_error_shape(response, 400)["extra"]["fields"]
+    response = token_client(api_client, sales_user).post("/api/v1/prices/", {**payload, **change})
+    assert field in assert_error_shape(response, 400)["extra"]["fields"]
     assert not Price.objects.exists()
 
 
@@ -211,19 +198,19 @@ def test_price_filters_and_patch(api_client, sales_user):
     first = PriceFactory(item=ProductFactory(sku="TP-A"), valid_from=date(2026, 1, 1), valid_to=date(2026, 5, 31))
     PriceFactory(item=first.item, valid_from=date(2026, 6, 1), list_price=Decimal("2500"), retailer_price="2200")
     PriceFactory(item=ProductFactory(sku="TP-B"))
-    client = _token_client(api_client, sales_user)
+    client = token_client(api_client, sales_user)
     in_force = client.get("/api/v1/prices/?sku=TP-A&on=2026-07-01").json()["results"]
     assert [(r["sku"], r["list_price"]) for r in in_force] == [("TP-A", "2500.00")]
     assert client.get("/api/v1/prices/?on=2025-01-01").json()["count"] == 0
     response = client.patch(f"/api/v1/prices/{first.pk}/", {"valid_to": "2026-06-15"})
-    assert "overlaps" in _assert_error_shape(response, 400)["message"]
+    assert "overlaps" in assert_error_shape(response, 400)["message"]
     assert client.patch(f"/api/v1/prices/{first.pk}/", {"note": "launch"}).json()["note"] == "launch"
 
 
 def test_prices_list_query_count(api_client, sales_user, django_assert_num_queries):
     for _ in range(10):
         PriceFactory()
-    client = _token_client(api_client, sales_user)
+    client = token_client(api_client, sales_user)
     with django_assert_num_queries(6):
         assert client.get("/api/v1/prices/").json()["count"] == 10
 
@@ -232,7 +219,7 @@ def test_prices_list_query_count(api_client, sales_user, django_assert_num_queri
 
 
 def test_fx_rates_post_replaces_the_days_rate_and_filters(api_client, finance_user):
-    client = _token_client(api_client, finance_user)
+    client = token_client(api_client, finance_user)
     payload = {"currency": "usd", "date": "2026-11-02", "rate": "7.1"}
     assert client.post("/api/v1/fx-rates/", payload).status_code == 201
     assert client.post("/api/v1/fx-rates/", {**payload, "rate": "7.2"}).status_code == 201
@@ -242,16 +229,15 @@ def test_fx_rates_post_replaces_the_days_rate_and_filters(api_client, finance_us
     assert [(r["currency"], r["rate"]) for r in rows] == [("USD", "7.20000000")]
     assert (
         "currency"
-        in _assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "currency": "XXX"}), 400)["extra"]["fields"]
+        in assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "currency": "XXX"}), 400)["extra"]["fields"]
     )
     assert (
-        "rate"
-        in _assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "rate": "0"}), 400)["extra"]["fields"]
+        "rate" in assert_error_shape(client.post("/api/v1/fx-rates/", {**payload, "rate": "0"}), 400)["extra"]["fields"]
     )
 
 
 def test_currencies_listed(api_client, finance_user):
-    codes = [c["code"] for c in _token_client(api_client, finance_user).get("/api/v1/currencies/").json()]
+    codes = [c["code"] for c in token_client(api_client, finance_user).get("/api/v1/currencies/").json()]
     assert {"CNY", "USD", "EUR"} <= set(codes)
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from knox.models import AuthToken
 
 from erp.models import FxRate, ImportRun, Item, Price
+from tests.api_helpers import assert_error_shape, token_client
 from tests.erp.excel_helpers import (
     ITEM_COLUMNS,
     VALID_ITEM_ROWS,
@@ -28,25 +28,6 @@ pytestmark = pytest.mark.django_db
 FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _token_client(api_client, user):
-    _instance, token = AuthToken.objects.create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return api_client
-
-
-def _assert_error_shape(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"message", "extra"}
-    assert body["message"]
-    return body
-
-
 def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", **extra):
     data = {"file": xlsx_upload(rows, name=name), **extra}
     if dry_run is not None:
@@ -58,7 +39,7 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 
 
 def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_user):
-    body = _token_client(api_client, logistics_user).get("/api/v1/excel/").json()
+    body = token_client(api_client, logistics_user).get("/api/v1/excel/").json()
     assert [row["name"] for row in body] == ["items", "prices"]
     items = body[0]
     assert items["key"] == ["sku"]
@@ -73,21 +54,21 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
     [("procurement_user", ["items"]), ("sales_user", ["prices"]), ("finance_user", ["fx-rates"])],
 )
 def test_dataset_list_says_which_the_user_can_import(api_client, request, user_fixture, importable):
-    body = _token_client(api_client, request.getfixturevalue(user_fixture)).get("/api/v1/excel/").json()
+    body = token_client(api_client, request.getfixturevalue(user_fixture)).get("/api/v1/excel/").json()
     assert {row["name"] for row in body} == {"items", "prices", "fx-rates"}
     assert [row["name"] for row in body if row["can_import"]] == importable
 
 
 def test_dataset_list_is_empty_for_retailers_and_401_for_anonymous(api_client, retailer_user):
-    _assert_error_shape(api_client.get("/api/v1/excel/"), 401)
-    assert _token_client(api_client, retailer_user).get("/api/v1/excel/").json() == []
+    assert_error_shape(api_client.get("/api/v1/excel/"), 401)
+    assert token_client(api_client, retailer_user).get("/api/v1/excel/").json() == []
 
 
 # --- templates ------------------------------------------------------------------------
 
 
 def test_template_is_a_workbook_with_header_dropdowns_example_and_guide(api_client, logistics_user):
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/template/")
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/template/")
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"].startswith("attachment;")
@@ -119,7 +100,7 @@ def test_template_is_a_workbook_with_header_dropdowns_example_and_guide(api_clie
 
 def test_the_template_filled_in_imports_cleanly(api_client, procurement_user):
     """The example row pasted into the template's first sheet is a valid upload."""
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     template = open_xlsx(body_bytes(client.get("/api/v1/excel/items/template/")))
     example_row = next(template["example"].iter_rows(min_row=2, values_only=True))
     template["items"].append(list(example_row))
@@ -135,22 +116,22 @@ def test_the_template_filled_in_imports_cleanly(api_client, procurement_user):
 
 
 def test_template_of_a_dataset_the_user_cannot_view_is_403(api_client, logistics_user, retailer_user):
-    _assert_error_shape(_token_client(api_client, logistics_user).get("/api/v1/excel/fx-rates/template/"), 403)
-    _assert_error_shape(_token_client(api_client, retailer_user).get("/api/v1/excel/items/template/"), 403)
+    assert_error_shape(token_client(api_client, logistics_user).get("/api/v1/excel/fx-rates/template/"), 403)
+    assert_error_shape(token_client(api_client, retailer_user).get("/api/v1/excel/items/template/"), 403)
 
 
 @pytest.mark.parametrize("suffix", ["template/", "export/", "import/"])
 def test_unknown_dataset_is_404(api_client, procurement_user, suffix):
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     if suffix == "import/":
         response = _import(client, VALID_ITEM_ROWS, dataset="widgets")
     else:
         response = client.get(f"/api/v1/excel/widgets/{suffix}")
-    _assert_error_shape(response, 404)
+    assert_error_shape(response, 404)
 
 
 def test_unknown_dataset_answers_in_the_error_shape_naming_the_known_ones(api_client, procurement_user):
-    response = _token_client(api_client, procurement_user).get("/api/v1/excel/widgets/template/")
+    response = token_client(api_client, procurement_user).get("/api/v1/excel/widgets/template/")
     assert response.status_code in {400, 404}
     body = response.json()
     assert set(body) == {"message", "extra"}
@@ -168,7 +149,7 @@ def _three_items():
 
 def test_export_defaults_to_xlsx_filtered_like_the_list(api_client, logistics_user):
     _three_items()
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?kind=product")
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?kind=product")
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"].startswith('attachment; filename="tempo-items-')
@@ -179,7 +160,7 @@ def test_export_defaults_to_xlsx_filtered_like_the_list(api_client, logistics_us
 
 def test_export_with_format_xlsx_returns_only_products(api_client, logistics_user):
     _three_items()
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?kind=product&format=xlsx")
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?kind=product&format=xlsx")
     assert response.status_code == 200, response.content
     rows = sheet_values(body_bytes(response), "items")
     assert [row[0] for row in rows[1:]] == ["TP-X1", "TP-X2"]
@@ -187,7 +168,7 @@ def test_export_with_format_xlsx_returns_only_products(api_client, logistics_use
 
 def test_export_as_csv_has_a_bom_and_the_header(api_client, logistics_user):
     _three_items()
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?format=csv")
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?format=csv")
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/csv")
     text = body_bytes(response).decode("utf-8")
@@ -196,29 +177,29 @@ def test_export_as_csv_has_a_bom_and_the_header(api_client, logistics_user):
 
 
 def test_export_with_an_unknown_format_is_400(api_client, logistics_user):
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?format=pdf")
-    body = _assert_error_shape(response, 400)
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?format=pdf")
+    body = assert_error_shape(response, 400)
     assert "format" in body["extra"]["fields"]
 
 
 def test_export_with_a_bad_filter_is_400_naming_the_field(api_client, logistics_user):
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?kind=service")
-    body = _assert_error_shape(response, 400)
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/export/?kind=service")
+    body = assert_error_shape(response, 400)
     assert "kind" in body["message"]
     assert "kind" in body["extra"]["fields"]
 
 
 def test_export_permissions(api_client, logistics_user, retailer_user):
-    assert _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/").status_code == 200
-    _assert_error_shape(_token_client(api_client, logistics_user).get("/api/v1/excel/fx-rates/export/"), 403)
-    _assert_error_shape(_token_client(api_client, retailer_user).get("/api/v1/excel/items/export/"), 403)
+    assert token_client(api_client, logistics_user).get("/api/v1/excel/items/export/").status_code == 200
+    assert_error_shape(token_client(api_client, logistics_user).get("/api/v1/excel/fx-rates/export/"), 403)
+    assert_error_shape(token_client(api_client, retailer_user).get("/api/v1/excel/items/export/"), 403)
     api_client.credentials()
-    _assert_error_shape(api_client.get("/api/v1/excel/items/export/"), 401)
+    assert_error_shape(api_client.get("/api/v1/excel/items/export/"), 401)
 
 
 def test_export_understands_the_api_lists_search_parameter(api_client, logistics_user):
     _three_items()
-    client = _token_client(api_client, logistics_user)
+    client = token_client(api_client, logistics_user)
     assert [r["sku"] for r in client.get("/api/v1/items/?search=screw").json()["results"]] == ["CP-SCREW"]
     rows = sheet_values(body_bytes(client.get("/api/v1/excel/items/export/?search=screw")), "items")
     assert [row[0] for row in rows[1:]] == ["CP-SCREW"]
@@ -227,7 +208,7 @@ def test_export_understands_the_api_lists_search_parameter(api_client, logistics
 def test_export_quotes_text_that_a_spreadsheet_would_run_as_a_formula(api_client, logistics_user):
     for index, name in enumerate(FORMULAS):
         ItemFactory(sku=f"CP-F{index}", name=name)
-    response = _token_client(api_client, logistics_user).get("/api/v1/excel/items/export/")
+    response = token_client(api_client, logistics_user).get("/api/v1/excel/items/export/")
     sheet = open_xlsx(body_bytes(response))["items"]
     names = {}
     for row in sheet.iter_rows(min_row=2):
@@ -254,7 +235,7 @@ def test_an_export_imports_back_unchanged_with_the_formula_quotes_removed(api_cl
     for index, name in enumerate(FORMULAS):
         ItemFactory(sku=f"CP-F{index}", name=name, description="line one\nline two")
     ProductFactory(sku="TP-X1", family="Phones")
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     exported = body_bytes(client.get("/api/v1/excel/items/export/"))
     response = client.post(
         "/api/v1/excel/items/import/",
@@ -270,7 +251,7 @@ def test_an_export_imports_back_unchanged_with_the_formula_quotes_removed(api_cl
 
 
 def test_dry_run_counts_and_writes_nothing(api_client, procurement_user):
-    response = _import(_token_client(api_client, procurement_user), VALID_ITEM_ROWS)
+    response = _import(token_client(api_client, procurement_user), VALID_ITEM_ROWS)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["dry_run"] is True
@@ -287,7 +268,7 @@ def test_dry_run_counts_and_writes_nothing(api_client, procurement_user):
 
 
 def test_dry_run_is_the_default_when_the_field_is_left_out(api_client, procurement_user):
-    response = _import(_token_client(api_client, procurement_user), VALID_ITEM_ROWS, dry_run=None)
+    response = _import(token_client(api_client, procurement_user), VALID_ITEM_ROWS, dry_run=None)
     assert response.status_code == 200, response.content
     assert response.json()["dry_run"] is True
     assert not Item.objects.exists()
@@ -296,7 +277,7 @@ def test_dry_run_is_the_default_when_the_field_is_left_out(api_client, procureme
 def test_import_creates_and_updates_with_history_by_the_uploader(api_client, procurement_user):
     ItemFactory(sku="CP-GLUE", name="Old glue")
     ItemFactory(sku="CP-SCREW-M2", name="M2 screw")
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     rows = [*VALID_ITEM_ROWS]
     rows[1] = ["CP-SCREW-M2", "M2 screw", "component"]  # unchanged
     response = _import(client, rows, dry_run=False)
@@ -325,8 +306,8 @@ def test_a_file_with_errors_is_400_with_every_error_at_its_sheet_row(api_client,
         ["bad sku", "", "product"],
         ["CP-OK", "Repeated", "component"],
     ]
-    response = _import(_token_client(api_client, procurement_user), rows, dry_run=False)
-    body = _assert_error_shape(response, 400)
+    response = _import(token_client(api_client, procurement_user), rows, dry_run=False)
+    body = assert_error_shape(response, 400)
     assert "nothing was written" in body["message"]
     errors = body["extra"]["errors"]
     assert all(set(error) == {"row", "column", "message"} for error in errors)
@@ -348,61 +329,61 @@ def test_a_file_with_errors_is_400_with_every_error_at_its_sheet_row(api_client,
 
 def test_header_problems_are_row_1_errors(api_client, procurement_user):
     rows = [["sku", "name", "colour"], ["CP-1", "One", "red"]]
-    body = _assert_error_shape(_import(_token_client(api_client, procurement_user), rows), 400)
+    body = assert_error_shape(_import(token_client(api_client, procurement_user), rows), 400)
     places = {(error["row"], error["column"]) for error in body["extra"]["errors"]}
     assert places == {(1, "colour"), (1, "kind")}
 
 
 def test_a_file_that_is_not_a_workbook_is_400(api_client, procurement_user):
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     response = client.post(
         "/api/v1/excel/items/import/",
         {"file": SimpleUploadedFile("items.csv", b"sku,name,kind\nCP-1,One,component\n"), "dry_run": "true"},
         format="multipart",
     )
-    body = _assert_error_shape(response, 400)
+    body = assert_error_shape(response, 400)
     assert "not an .xlsx workbook" in body["extra"]["errors"][0]["message"]
     response = client.post(
         "/api/v1/excel/items/import/",
         {"file": SimpleUploadedFile("items.xlsx", b"not a zip at all"), "dry_run": "true"},
         format="multipart",
     )
-    assert "not an Excel workbook" in _assert_error_shape(response, 400)["extra"]["errors"][0]["message"]
+    assert "not an Excel workbook" in assert_error_shape(response, 400)["extra"]["errors"][0]["message"]
 
 
 def test_missing_file_is_400_naming_file(api_client, procurement_user):
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     response = client.post("/api/v1/excel/items/import/", {"dry_run": "true"}, format="multipart")
-    body = _assert_error_shape(response, 400)
+    body = assert_error_shape(response, 400)
     assert "file" in body["extra"]["fields"]
     assert not ImportRun.objects.exists()
 
 
 def test_unknown_form_field_is_400(api_client, procurement_user):
-    response = _import(_token_client(api_client, procurement_user), VALID_ITEM_ROWS, mode="fast")
-    body = _assert_error_shape(response, 400)
+    response = _import(token_client(api_client, procurement_user), VALID_ITEM_ROWS, mode="fast")
+    body = assert_error_shape(response, 400)
     assert "mode" in body["extra"]["fields"]
     assert not ImportRun.objects.exists()
 
 
 def test_bad_dry_run_value_is_400(api_client, procurement_user):
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     response = client.post(
         "/api/v1/excel/items/import/",
         {"file": xlsx_upload(VALID_ITEM_ROWS), "dry_run": "perhaps"},
         format="multipart",
     )
-    assert "dry_run" in _assert_error_shape(response, 400)["extra"]["fields"]
+    assert "dry_run" in assert_error_shape(response, 400)["extra"]["fields"]
     assert not Item.objects.exists()
 
 
 def test_import_permissions(api_client, procurement_user, retailer_user, logistics_user):
     price_rows = [["sku", "valid_from", "list_price", "retailer_price"], ["TP-X1", "2026-01-01", 10, 9]]
-    _assert_error_shape(_import(_token_client(api_client, procurement_user), price_rows, dataset="prices"), 403)
-    _assert_error_shape(_import(_token_client(api_client, logistics_user), VALID_ITEM_ROWS), 403)
-    _assert_error_shape(_import(_token_client(api_client, retailer_user), VALID_ITEM_ROWS), 403)
+    assert_error_shape(_import(token_client(api_client, procurement_user), price_rows, dataset="prices"), 403)
+    assert_error_shape(_import(token_client(api_client, logistics_user), VALID_ITEM_ROWS), 403)
+    assert_error_shape(_import(token_client(api_client, retailer_user), VALID_ITEM_ROWS), 403)
     api_client.credentials()
-    _assert_error_shape(_import(api_client, VALID_ITEM_ROWS), 401)
+    assert_error_shape(_import(api_client, VALID_ITEM_ROWS), 401)
     assert not ImportRun.objects.exists()
 
 
@@ -410,7 +391,7 @@ def test_large_files_are_imported_in_the_background(
     api_client, procurement_user, settings, django_capture_on_commit_callbacks
 ):
     settings.EXCEL_BACKGROUND_BYTES = 1
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = _import(client, VALID_ITEM_ROWS, dry_run=False)
         assert response.status_code == 202, response.content
@@ -434,7 +415,7 @@ def test_background_import_with_errors_fails_and_writes_nothing(
     api_client, procurement_user, settings, django_capture_on_commit_callbacks
 ):
     settings.EXCEL_BACKGROUND_BYTES = 1
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     rows = [*VALID_ITEM_ROWS, ["CP-X", "X", "gadget"]]
     with django_capture_on_commit_callbacks(execute=True):
         response = _import(client, rows, dry_run=False)
@@ -457,11 +438,11 @@ def test_runs_list_shows_only_ones_own_runs(api_client, procurement_user, make_u
     other = make_user("procurement")
     mine = [_run(procurement_user), _run(procurement_user, dataset="prices", status="failed")]
     theirs = _run(other)
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     body = client.get("/api/v1/excel/runs/").json()
     assert body["count"] == 2
     assert [row["id"] for row in body["results"]] == [mine[1].pk, mine[0].pk]  # newest first
-    _assert_error_shape(client.get(f"/api/v1/excel/runs/{theirs.pk}/"), 404)
+    assert_error_shape(client.get(f"/api/v1/excel/runs/{theirs.pk}/"), 404)
     assert client.get(f"/api/v1/excel/runs/{mine[0].pk}/").json()["created_by"] == procurement_user.username
     filtered = client.get("/api/v1/excel/runs/?status=failed").json()
     assert [row["id"] for row in filtered["results"]] == [mine[1].pk]
@@ -469,13 +450,13 @@ def test_runs_list_shows_only_ones_own_runs(api_client, procurement_user, make_u
 
 def test_admins_see_every_run(api_client, admin_user, procurement_user):
     runs = [_run(procurement_user), _run(None)]
-    client = _token_client(api_client, admin_user)
+    client = token_client(api_client, admin_user)
     assert {row["id"] for row in client.get("/api/v1/excel/runs/").json()["results"]} == {r.pk for r in runs}
     assert client.get(f"/api/v1/excel/runs/{runs[1].pk}/").json()["created_by"] is None
 
 
 def test_runs_list_anonymous_is_401(api_client):
-    _assert_error_shape(api_client.get("/api/v1/excel/runs/"), 401)
+    assert_error_shape(api_client.get("/api/v1/excel/runs/"), 401)
 
 
 @pytest.mark.parametrize("count", [2, 8])
@@ -483,7 +464,7 @@ def test_runs_list_query_count(api_client, admin_user, procurement_user, make_us
     users = [procurement_user, make_user("sales"), admin_user]
     for index in range(count):
         _run(users[index % 3], errors=[{"row": 2, "column": "kind", "message": "bad"}], error_count=1)
-    client = _token_client(api_client, admin_user)
+    client = token_client(api_client, admin_user)
     # token lookup, user, count, page (the uploader joined in); a superuser needs no permission queries
     with django_assert_num_queries(4):
         response = client.get("/api/v1/excel/runs/")
@@ -493,7 +474,7 @@ def test_runs_list_query_count(api_client, admin_user, procurement_user, make_us
 def test_runs_list_query_count_for_a_user_seeing_own_runs(api_client, procurement_user, django_assert_num_queries):
     for _ in range(6):
         _run(procurement_user)
-    client = _token_client(api_client, procurement_user)
+    client = token_client(api_client, procurement_user)
     # token lookup, user, user permissions, group permissions, count, page
     with django_assert_num_queries(6):
         response = client.get("/api/v1/excel/runs/")
@@ -504,7 +485,7 @@ def test_run_status_of_a_run_in_progress_reports_rows_from_the_cache(api_client,
     run = _run(procurement_user, status=ImportRun.Status.RUNNING)
     cache.set(f"excel-import-progress:{run.pk}", 1234)
     try:
-        body = _token_client(api_client, procurement_user).get(f"/api/v1/excel/runs/{run.pk}/").json()
+        body = token_client(api_client, procurement_user).get(f"/api/v1/excel/runs/{run.pk}/").json()
     finally:
         cache.delete(f"excel-import-progress:{run.pk}")
     assert body["status"] == "running"
@@ -520,7 +501,7 @@ def test_xlsx_bytes_helper_round_trips():
 
 def test_a_file_over_the_upload_limit_is_400_naming_file(api_client, procurement_user, settings):
     settings.EXCEL_MAX_UPLOAD_BYTES = 100
-    body = _assert_error_shape(_import(_token_client(api_client, procurement_user), VALID_ITEM_ROWS), 400)
+    body = assert_error_shape(_import(token_client(api_client, procurement_user), VALID_ITEM_ROWS), 400)
     assert body["extra"]["fields"] == {"file": ["File too large."]}
     assert not ImportRun.objects.exists()
 
@@ -536,7 +517,7 @@ def test_prices_import_checks_references_and_overlaps_across_rows(api_client, sa
         ["TP-NOPE", "2026-01-01", None, 1, 1],
         ["TP-X1", "2027-01-01", None, 10, 11],
     ]
-    body = _assert_error_shape(_import(_token_client(api_client, sales_user), rows, dataset="prices"), 400)
+    body = assert_error_shape(_import(token_client(api_client, sales_user), rows, dataset="prices"), 400)
     by_place = {(error["row"], error["column"]): error["message"] for error in body["extra"]["errors"]}
     assert set(by_place) == {(3, "valid_from"), (4, "sku"), (5, "sku"), (6, "retailer_price")}
     assert by_place[(3, "valid_from")] == "overlaps row 2 of TP-X1 (2026-01-01 to 2026-06-30)"
@@ -548,7 +529,7 @@ def test_prices_import_checks_references_and_overlaps_across_rows(api_client, sa
 def test_prices_export_imports_back_unchanged(api_client, sales_user):
     PriceFactory(item=ProductFactory(sku="TP-X1"), valid_to=date(2026, 6, 30), note="launch")
     PriceFactory(item=Item.objects.get(sku="TP-X1"), valid_from=date(2026, 7, 1), list_price=Decimal("2899.50"))
-    client = _token_client(api_client, sales_user)
+    client = token_client(api_client, sales_user)
     exported = body_bytes(client.get("/api/v1/excel/prices/export/"))
     rows = sheet_values(exported, "prices")
     assert rows[1][:5] == ("TP-X1", datetime(2026, 1, 1), datetime(2026, 6, 30), 2999, 2699)
@@ -562,7 +543,7 @@ def test_prices_export_imports_back_unchanged(api_client, sales_user):
 
 
 def test_fx_rates_import_and_round_trip(api_client, finance_user):
-    client = _token_client(api_client, finance_user)
+    client = token_client(api_client, finance_user)
     rows = [
         ["currency", "date", "rate", "source"],
         ["usd", "2026-11-02", "7.12345678", "PBOC"],
@@ -570,7 +551,7 @@ def test_fx_rates_import_and_round_trip(api_client, finance_user):
         ["CNY", "2026-11-02", 1, None],
         ["XXX", "2026-11-02", 1, None],
     ]
-    body = _assert_error_shape(_import(client, rows, dataset="fx-rates", dry_run=False), 400)
+    body = assert_error_shape(_import(client, rows, dataset="fx-rates", dry_run=False), 400)
     assert {(e["row"], e["column"]) for e in body["extra"]["errors"]} == {(4, "currency"), (5, "currency")}
     assert not FxRate.objects.exists()
 

@@ -26,11 +26,6 @@ BAD_ITEM_ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _write(tmp_path: Path, rows, name="items.xlsx") -> Path:
     path = tmp_path / name
     path.write_bytes(xlsx_bytes(rows))

@@ -28,11 +28,6 @@ BAD_ITEM_ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _upload(client, rows, *, dataset="items", dry_run=True, name="items.xlsx"):
     data = {"dataset": dataset, "file": xlsx_upload(rows, name=name)}
     if dry_run:

@@ -4,72 +4,61 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from knox.models import AuthToken
 
 from erp.models import FxRate, Item, Price
+from tests.api_helpers import assert_error_shape, token_client
 from tests.erp.factories import FxRateFactory, ItemFactory, PriceFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def token_client(api_client):
-    def _for(user):
-        _instance, token = AuthToken.objects.create(user=user)
-        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        return api_client
-
-    return _for
-
-
-def _error(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"message", "extra"}
-    return body
-
-
-def test_deeply_nested_json_is_a_400(token_client, procurement_user):
-    client = token_client(procurement_user)
+def test_deeply_nested_json_is_a_400(api_client, procurement_user):
+    client = token_client(api_client, procurement_user)
     for body in ("[" * 5000, '{"a":' * 3000):
         response = client.post("/api/v1/items/", data=body, content_type="application/json")
-        assert "nested too deeply" in _error(response, 400)["message"]
+        assert "nested too deeply" in assert_error_shape(response, 400)["message"]
 
 
 def test_a_token_header_that_is_not_text_is_a_401(api_client):
     response = api_client.get("/api/v1/items/", HTTP_AUTHORIZATION=b"Token \x00\xff".decode("latin-1"))
-    _error(response, 401)
+    assert_error_shape(response, 401)
 
 
-def test_too_many_search_words_is_a_400(token_client, procurement_user):
-    response = token_client(procurement_user).get("/api/v1/items/?search=" + "+".join(["a"] * 1200))
-    assert "search" in _error(response, 400)["extra"]["fields"]
+def test_too_many_search_words_is_a_400(api_client, procurement_user):
+    response = token_client(api_client, procurement_user).get("/api/v1/items/?search=" + "+".join(["a"] * 1200))
+    assert "search" in assert_error_shape(response, 400)["extra"]["fields"]
 
 
-def test_oversized_body_is_a_json_400(token_client, procurement_user, settings):
+def test_oversized_body_is_a_json_400(api_client, procurement_user, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = token_client(procurement_user).post(
+    response = token_client(api_client, procurement_user).post(
         "/api/v1/items/", {"sku": "CP-BIG", "name": "Big", "kind": "component", "description": "x" * 5000}
     )
-    assert "too large" in _error(response, 400)["message"]
+    assert "too large" in assert_error_shape(response, 400)["message"]
     assert not Item.objects.exists()
 
 
-def test_unknown_and_read_only_fields_are_refused_and_nothing_is_written(token_client, procurement_user, sales_user):
+def test_unknown_and_read_only_fields_are_refused_and_nothing_is_written(api_client, procurement_user, sales_user):
     item = ItemFactory(sku="CP-KEEP", name="Keep")
-    client = token_client(procurement_user)
-    assert "bogus" in _error(client.patch("/api/v1/items/CP-KEEP/", {"bogus": 1}), 400)["extra"]["fields"]
-    assert "cannot be changed" in _error(client.patch("/api/v1/items/CP-KEEP/", {"sku": "CP-OTHER"}), 400)["message"]
+    client = token_client(api_client, procurement_user)
+    assert "bogus" in assert_error_shape(client.patch("/api/v1/items/CP-KEEP/", {"bogus": 1}), 400)["extra"]["fields"]
+    assert (
+        "cannot be changed"
+        in assert_error_shape(client.patch("/api/v1/items/CP-KEEP/", {"sku": "CP-OTHER"}), 400)["message"]
+    )
     assert item.history.count() == 1  # only its creation
 
     price = PriceFactory()
-    client = token_client(sales_user)
-    assert "sku" in _error(client.patch(f"/api/v1/prices/{price.pk}/", {"sku": "TP-OTHER"}), 400)["extra"]["fields"]
+    client = token_client(api_client, sales_user)
+    assert (
+        "sku"
+        in assert_error_shape(client.patch(f"/api/v1/prices/{price.pk}/", {"sku": "TP-OTHER"}), 400)["extra"]["fields"]
+    )
 
 
-def test_an_empty_or_unchanged_patch_writes_no_history(token_client, procurement_user):
+def test_an_empty_or_unchanged_patch_writes_no_history(api_client, procurement_user):
     item = ItemFactory(sku="CP-SAME", name="Same")
-    client = token_client(procurement_user)
+    client = token_client(api_client, procurement_user)
     assert client.patch("/api/v1/items/CP-SAME/", {}).status_code == 200
     assert client.patch("/api/v1/items/CP-SAME/", {"name": "Same"}).status_code == 200
     assert item.history.count() == 1  # only its creation
@@ -78,16 +67,16 @@ def test_an_empty_or_unchanged_patch_writes_no_history(token_client, procurement
 
 
 @pytest.mark.parametrize("rate", ["9999999999.99999999", "1000000.00000001", "NaN", "Infinity", "1e30"])
-def test_fx_rates_beyond_what_the_database_keeps_exactly_are_refused(token_client, finance_user, rate):
-    response = token_client(finance_user).post(
+def test_fx_rates_beyond_what_the_database_keeps_exactly_are_refused(api_client, finance_user, rate):
+    response = token_client(api_client, finance_user).post(
         "/api/v1/fx-rates/", {"currency": "USD", "date": "2031-01-01", "rate": rate}
     )
-    assert "rate" in _error(response, 400)["extra"]["fields"]
+    assert "rate" in assert_error_shape(response, 400)["extra"]["fields"]
     assert not FxRate.objects.exists()
 
 
-def test_the_largest_allowed_rate_round_trips(token_client, finance_user):
-    client = token_client(finance_user)
+def test_the_largest_allowed_rate_round_trips(api_client, finance_user):
+    client = token_client(api_client, finance_user)
     assert (
         client.post(
             "/api/v1/fx-rates/", {"currency": "KRW", "date": "2031-01-01", "rate": "999999.99999999"}
@@ -97,11 +86,13 @@ def test_the_largest_allowed_rate_round_trips(token_client, finance_user):
     assert client.get("/api/v1/fx-rates/?currency=KRW").json()["results"][0]["rate"] == "999999.99999999"
 
 
-def test_invisible_characters_and_non_ascii_skus_are_refused(token_client, procurement_user):
-    client = token_client(procurement_user)
-    bell = _error(client.post("/api/v1/items/", {"sku": "CP-X", "name": "\u202e\u0007bell", "kind": "component"}), 400)
+def test_invisible_characters_and_non_ascii_skus_are_refused(api_client, procurement_user):
+    client = token_client(api_client, procurement_user)
+    bell = assert_error_shape(
+        client.post("/api/v1/items/", {"sku": "CP-X", "name": "\u202e\u0007bell", "kind": "component"}), 400
+    )
     assert "name" in bell["extra"]["fields"]
-    dotless = _error(client.post("/api/v1/items/", {"sku": "ı", "name": "x", "kind": "component"}), 400)
+    dotless = assert_error_shape(client.post("/api/v1/items/", {"sku": "ı", "name": "x", "kind": "component"}), 400)
     assert "sku" in dotless["extra"]["fields"]
     assert not Item.objects.exists()
 
