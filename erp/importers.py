@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -143,43 +144,61 @@ class PriceDataset(Dataset):
                 row.values["item_id"] = found[sku][0]
                 row.values["_sku"] = sku
 
-    def changed_fields(self, row: Row) -> list[str]:
-        return [
-            name
-            for name in ("valid_to", "list_price", "retailer_price", "note")
-            if getattr(row.existing, name) != row.values[name]
-        ]
-
     def check(self, rows: list[Row], context: dict) -> None:
-        periods: dict[int, list[tuple[date, date | None, str]]] = context.setdefault("periods", {})
-        new_items = {row.values["item_id"] for row in rows} - periods.keys()
+        # Row rules now; overlaps once the whole file is known (``finish``), so row order does not matter.
+        stored: dict[int, list[tuple[date, date | None]]] = context.setdefault("stored", {})
+        in_file: dict[int, list[_Period]] = context.setdefault("in_file", {})
+        new_items = {row.values["item_id"] for row in rows} - stored.keys()
         for item_id in new_items:
-            periods[item_id] = []
+            stored[item_id] = []
         for item_id, start, end in Price.objects.filter(item_id__in=new_items).values_list(
             "item_id", "valid_from", "valid_to"
         ):
-            periods[item_id].append((start, end, "a stored period"))
+            stored[item_id].append((start, end))
         for row in rows:
             values = row.values
             if values["retailer_price"] > values["list_price"]:
                 row.error("retailer_price", "is above the list price")
-            if values["valid_to"] is not None and values["valid_to"] < values["valid_from"]:
+            valid_to = self.value(row, "valid_to")
+            if valid_to is not None and valid_to < values["valid_from"]:
                 row.error("valid_to", "is before valid_from")
-                continue
-            start, end = values["valid_from"], values["valid_to"]
-            own = periods[values["item_id"]]
-            # A row replacing a stored period with the same start is checked against the others.
-            own[:] = [p for p in own if not (p[2] == "a stored period" and p[0] == start)]
-            for other_start, other_end, origin in own:
-                if (end is None or other_start <= end) and (other_end is None or other_end >= start):
-                    shown_end = other_end.isoformat() if other_end else "open-ended"
-                    row.error(
-                        "valid_from",
-                        f"overlaps {origin} of {values['_sku']} ({other_start.isoformat()} to {shown_end})",
-                    )
-                    break
-            else:
-                own.append((start, end, f"row {row.number}"))
+            if row.ok:
+                in_file.setdefault(values["item_id"], []).append(
+                    _Period(values["valid_from"], valid_to, row.number, values["_sku"])
+                )
+
+    def finish(self, context: dict) -> list[tuple[int, str, str]]:
+        errors = []
+        for item_id, rows in context.get("in_file", {}).items():
+            replaced = {period.start for period in rows}  # a row with a stored start replaces that period
+            periods = [
+                _Period(start, end, None, rows[0].sku)
+                for start, end in context["stored"][item_id]
+                if start not in replaced
+            ]
+            periods = sorted(periods + rows, key=lambda p: (p.start, p.row or 0))
+            reach: _Period | None = None  # of the periods so far, the one that ends last
+            for period in periods:
+                if reach is not None and (reach.end is None or reach.end >= period.start):
+                    blamed, other = (period, reach) if period.row else (reach, period)
+                    if blamed.row:
+                        errors.append((blamed.row, "valid_from", f"overlaps {other.describe()}"))
+                if reach is None or (reach.end is not None and (period.end is None or period.end > reach.end)):
+                    reach = period
+        return errors
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: date
+    end: date | None
+    row: int | None  # None: a stored period
+    sku: str
+
+    def describe(self) -> str:
+        origin = f"row {self.row}" if self.row else "a stored period"
+        end = self.end.isoformat() if self.end else "open-ended"
+        return f"{origin} of {self.sku} ({self.start.isoformat()} to {end})"
 
 
 class FxRateDataset(Dataset):

@@ -68,7 +68,8 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     prepared = _prepared_rows(rows, fields, connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The raw psycopg cursor: translate its errors into Django's, as the ORM would.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for values in prepared:
                     copy.write_row(values)
         else:
@@ -90,15 +91,14 @@ def update_rows(model: type[models.Model], rows: Sequence[dict[str, Any]], attna
             # COPY the new values into a scratch table shaped like the columns, then one UPDATE ... FROM.
             scratch = quote(f"tempo_update_{meta.db_table}")
             columns = ", ".join(quote(f.column) for f in fields)
+            # On failure the caller's transaction rolls back, and the scratch table with it.
             cursor.execute(f"CREATE TEMP TABLE {scratch} AS SELECT {columns} FROM {table} WITH NO DATA")
-            try:
-                with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
-                    for values in prepared:
-                        copy.write_row(values)
-                assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in fields[:-1])
-                cursor.execute(f"UPDATE {table} SET {assignments} FROM {scratch} AS s WHERE {table}.{pk} = s.{pk}")
-            finally:
-                cursor.execute(f"DROP TABLE {scratch}")
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+                for values in prepared:
+                    copy.write_row(values)
+            assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in fields[:-1])
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {scratch} AS s WHERE {table}.{pk} = s.{pk}")
+            cursor.execute(f"DROP TABLE {scratch}")
         else:
             assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields[:-1])
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", prepared)

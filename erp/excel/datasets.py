@@ -137,12 +137,27 @@ class Dataset:
     def check(self, rows: list[Row], context: dict) -> None:
         """Rules across fields and rows; ``context`` lives for the whole file."""
 
+    def finish(self, context: dict) -> list[tuple[int, str, str]]:
+        """Rules that need the whole file, after its last chunk: (row, column, message) errors."""
+        return []
+
+    def value(self, row: Row, attr: str) -> Any:
+        """The value ``attr`` will have after the import: from the file, else as stored, else the default."""
+        if attr in row.values:
+            return row.values[attr]
+        if row.existing is not None:
+            return getattr(row.existing, attr)
+        return next(column.default for column in self.columns if column.attr == attr)
+
     def changed_fields(self, row: Row) -> list[str]:
+        """Fields the file changes; columns left out of the file change nothing."""
         obj = row.existing
         return [
             column.attr
             for column in self.columns
-            if column.name not in self.key and getattr(obj, column.attr) != row.values[column.attr]
+            if column.name not in self.key
+            and column.attr in row.values
+            and getattr(obj, column.attr) != row.values[column.attr]
         ]
 
     @cached_property
@@ -163,7 +178,7 @@ class Dataset:
 
     def build(self, row: Row) -> dict[str, Any]:
         """A new record's field values, by attname."""
-        return {**self._defaults, **{column.attr: row.values[column.attr] for column in self.columns}}
+        return {**self._defaults, **{column.attr: self.value(row, column.attr) for column in self.columns}}
 
     def values_of(self, obj: models.Model) -> dict[str, Any]:
         return {field.attname: getattr(obj, field.attname) for field in self.model._meta.concrete_fields}

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from erp.excel.columns import CellError, is_blank
 from erp.excel.datasets import Dataset, Row, chunked
@@ -83,7 +83,11 @@ def run_import(
         if positions is None:
             return outcome
         with transaction.atomic():
-            _import_rows(dataset, rows, positions, outcome, acting_user, dry_run, progress)
+            context: dict = {}
+            _import_rows(dataset, rows, positions, outcome, acting_user, dry_run, progress, context)
+            for number, column, message in dataset.finish(context):
+                outcome.add_error(number, column, message)
+            outcome.errors.sort(key=lambda error: error["row"] or 0)
             if outcome.total_rows == 0 and outcome.ok:
                 outcome.add_error(None, None, "The sheet has a header row but no data rows.")
             outcome.written = outcome.ok and not dry_run
@@ -91,8 +95,9 @@ def run_import(
                 transaction.set_rollback(True)
     except WorkbookError as error:
         outcome.add_error(None, None, str(error))
-    except IntegrityError as error:
-        # The database's own constraints caught what the checks above let through.
+    except DatabaseError as error:
+        # The database's own constraints (or a concurrent import) caught what the checks above let through;
+        # the atomic block has rolled back everything this import wrote.
         outcome.add_error(None, None, f"The database refused the data: {str(error).splitlines()[0]}")
         outcome.written = False
     return outcome
@@ -126,7 +131,9 @@ def _parse(dataset: Dataset, number: int, cells: list[Any], positions: dict[str,
     blank = True
     for column in dataset.columns:
         index = positions.get(column.name)
-        raw = cells[index] if index is not None and index < width else None
+        if index is None:
+            continue  # a column left out of the file keeps the stored value (or the default, for new rows)
+        raw = cells[index] if index < width else None
         if not is_blank(raw):
             blank = False
         try:
@@ -136,9 +143,8 @@ def _parse(dataset: Dataset, number: int, cells: list[Any], positions: dict[str,
     return None if blank else row
 
 
-def _import_rows(dataset, rows, positions, outcome, acting_user, dry_run, progress) -> None:
+def _import_rows(dataset, rows, positions, outcome, acting_user, dry_run, progress, context) -> None:
     seen: dict[tuple, int] = {}
-    context: dict = {}
     number = 1
     numbered = ((number := number + 1, cells) for cells in rows)
     for chunk in chunked(numbered, CHUNK_ROWS):

@@ -32,9 +32,6 @@ from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
 
 _CHUNK = 1 << 20
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
-_ROW_NUMBER = re.compile(rb'<row[^>]*?\sr="(\d+)"')
-_CELL_REF = re.compile(rb'<c[^>]*?\sr="([A-Z]+)(\d+)"')
 
 
 class WorkbookError(Exception):
@@ -88,15 +85,22 @@ def check_workbook(path: str, *, file_name: str) -> CheckedWorkbook:
                         "it is refused as a possible zip bomb."
                     )
             has_formulas = False
+            error_cells: list[str] = []
             for part in parts:
-                if part.filename.endswith(_XML_SUFFIXES):
-                    scan = _scan_part(archive, part)
-                    has_formulas |= scan.formulas
-                    if scan.rows * scan.columns > max_cells:
-                        raise WorkbookError(
-                            f"Sheet {part.filename} spans {scan.rows:,} rows x {scan.columns:,} columns; "
-                            f"at most {max_cells:,} cells are accepted. Delete stray cells far from the data."
-                        )
+                # Every part, whatever its name: the workbook's relations may point anywhere.
+                scan = _scan_part(archive, part)
+                has_formulas |= scan.formulas
+                error_cells += scan.error_cells
+                if scan.rows * scan.columns > max_cells:
+                    raise WorkbookError(
+                        f"Sheet {part.filename} spans {scan.rows:,} rows x {scan.columns:,} columns; "
+                        f"at most {max_cells:,} cells are accepted. Delete stray cells far from the data."
+                    )
+            if error_cells:
+                raise WorkbookError(
+                    f"Cells {', '.join(error_cells[:10])} hold Excel error values (such as #N/A or #REF!); "
+                    "correct them and upload again."
+                )
             if has_formulas:
                 checked.warnings.append(
                     "The workbook contains formulas: their values as last saved by Excel were imported."
@@ -111,6 +115,7 @@ class _PartScan:
     formulas: bool = False
     rows: int = 0
     columns: int = 0
+    error_cells: list[str] = field(default_factory=list)
 
 
 def _column_number(letters: bytes) -> int:
@@ -120,36 +125,69 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+# Sheet XML as Excel, LibreOffice, openpyxl and XlsxWriter write it: the main namespace is the default one
+# (no prefixes), and every row and cell starts with a plain r="..." reference. Anything else (a prefixed
+# element, a missing, differently quoted or lower-case reference) is refused, because the reader would
+# place such cells by counting, and the extent check could not bound it. Literal-led patterns keep the
+# scan near 1 s for a million cells.
+_PREFIXED_MAIN = re.compile(rb'xmlns:[\w.-]+="[^"]*spreadsheetml[^"]*main"')
+_ANY_ROW = re.compile(rb"<row[\s/>]")
+_ROW_REF = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?\st="e"')
+_FORMULA = re.compile(rb"<f[\s/>]")
+_MAX_TAG = 1 << 20
+
+
 def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> _PartScan:
-    """Stream one XML part: refuse DTDs, check its real size; for sheets, find formulas and the extent."""
-    is_sheet = part.filename.startswith("xl/worksheets/")
+    """Stream one part, whatever its name: refuse DTDs and UTF-16, check its real size, and measure
+    the sheet it may hold (extent, formulas, error cells)."""
     scan = _PartScan()
     seen = 0
-    tail = b""
+    carry = b""
     widest = b""
     with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
+        first = True
+        while True:
+            chunk = stream.read(_CHUNK)
             seen += len(chunk)
             if seen > part.file_size:
                 raise WorkbookError(f"Part {part.filename} is larger than it declares; the file is refused.")
-            window = tail + chunk
+            if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise WorkbookError(f"Part {part.filename} is UTF-16; Tempo reads UTF-8 workbooks as Excel saves them.")
+            first = False
+            buffer = carry + chunk
+            # Cut at the last tag start so that no tag is split between two windows.
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            window, carry = (buffer[:cut], buffer[cut:]) if cut > 0 else (b"", buffer)
+            if len(carry) > _MAX_TAG:
+                raise WorkbookError(f"Part {part.filename} holds a tag longer than 1 MB; the file is refused.")
             if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                 raise WorkbookError(
                     f"Part {part.filename} declares XML entities (a DOCTYPE), which Tempo never accepts."
                 )
-            if is_sheet:
-                scan.formulas = scan.formulas or b"<f>" in window or b"<f " in window
-                rows = _ROW_NUMBER.findall(window)
-                refs = _CELL_REF.findall(window)
-                if rows:
-                    scan.rows = max(scan.rows, max(int(n) for n in rows))
-                if refs:
-                    scan.rows = max(scan.rows, max(int(n) for _letters, n in refs))
-                    letters = max((letters for letters, _n in refs), key=lambda x: (len(x), x))
-                    widest = max(widest, letters, key=lambda x: (len(x), x))
-            tail = chunk[-64:]
-            if not is_sheet and seen > 64 * 1024:
-                # Non-sheet parts are small; their head is where a DOCTYPE must stand.
+            if _PREFIXED_MAIN.search(window):
+                raise WorkbookError(
+                    f"Part {part.filename} writes its cells with namespace prefixes; "
+                    "open the file in Excel, save it, and upload it again."
+                )
+            row_refs = _ROW_REF.findall(window)
+            cell_refs = _CELL_REF.findall(window)
+            if len(row_refs) != len(_ANY_ROW.findall(window)) or len(cell_refs) != len(_ANY_CELL.findall(window)):
+                raise WorkbookError(
+                    f'Part {part.filename} has rows or cells without a plain r="A1" reference; '
+                    "open the file in Excel, save it, and upload it again."
+                )
+            if row_refs:
+                scan.rows = max(scan.rows, max(map(int, row_refs)))
+            if cell_refs:
+                scan.rows = max(scan.rows, max(int(number) for _letters, number in cell_refs))
+                widest = max(widest, *(letters for letters, _n in cell_refs), key=lambda x: (len(x), x))
+            scan.formulas = scan.formulas or bool(_FORMULA.search(window))
+            if b't="e"' in window and len(scan.error_cells) < 20:
+                scan.error_cells += [ref.decode() for ref in _ERROR_CELL.findall(window)]
+            if not chunk:
                 break
     scan.columns = _column_number(widest) if widest else 0
     return scan

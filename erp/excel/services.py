@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -14,8 +15,10 @@ from django.utils import timezone
 
 from erp.errors import ApplicationError
 from erp.excel.datasets import dataset_get
-from erp.excel.engine import run_import
+from erp.excel.engine import ImportOutcome, run_import
 from erp.models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 
 def _progress_key(run_id: int) -> str:
@@ -96,14 +99,20 @@ def import_run_execute(*, run_id: int, path: str | None = None) -> ImportRun:
     def progress(rows: int) -> None:
         cache.set(_progress_key(run.pk), rows, timeout=3600)
 
-    outcome = run_import(
-        dataset,
-        path or run.upload.path,
-        file_name=run.file_name,
-        acting_user=run.created_by,
-        dry_run=run.dry_run,
-        progress=progress,
-    )
+    try:
+        outcome = run_import(
+            dataset,
+            path or run.upload.path,
+            file_name=run.file_name,
+            acting_user=run.created_by,
+            dry_run=run.dry_run,
+            progress=progress,
+        )
+    except Exception:
+        # A bug, not bad data: the run must not stay "running" for ever; the traceback goes to the log.
+        logger.exception("Import run %s failed", run.pk)
+        outcome = ImportOutcome(dry_run=run.dry_run)
+        outcome.add_error(None, None, "The import failed unexpectedly; nothing was written. The error was logged.")
     run.status = ImportRun.Status.SUCCEEDED if outcome.ok else ImportRun.Status.FAILED
     run.finished_at = timezone.now()
     run.total_rows = outcome.total_rows

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 _EPOCH = date(1899, 12, 30)
+_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -40,6 +41,9 @@ def column_letters(index: int) -> str:
 
 
 def _text(value: str) -> str:
+    if "_x" in value:
+        # Text that already looks like Excel's _xHHHH_ escape must survive the round trip literally.
+        value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value)
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if not value.isprintable() and _ILLEGAL.search(value):

@@ -2,6 +2,7 @@
 message naming row and column, and leaves the database as it was."""
 
 import io
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -406,3 +407,135 @@ def test_openpyxl_parses_through_defusedxml(tmp_path):
     )
     with pytest.raises(Exception, match=r"(?i)entit|unable to read"):
         load_workbook(path)
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",  # single quotes
+        b'<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>',  # spaces around =
+        b'<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',  # lower-case reference
+        b"<row>" + b"<c><v>1</v></c>" * 300 + b'</row><row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+        b'<x:row r="1048576" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+    ],
+)
+def test_sheets_the_extent_check_cannot_read_are_refused(tmp_path, procurement_user, far):
+    # Each of these made the Rust reader allocate the whole grid and abort the process.
+    path = write_workbook(tmp_path, [["sku", "name", "kind"], ["CP-1", "a", "component"]])
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda data: data.replace(b"</sheetData>", far + b"</sheetData>", 1))
+    outcome = run("items", path, procurement_user)
+    assert not outcome.ok
+    assert any(word in messages(outcome)[0] for word in ("without a plain", "namespace prefixes", "spans")), messages(
+        outcome
+    )
+
+
+def test_a_sheet_stored_under_another_name_is_still_checked(tmp_path, procurement_user):
+    path = write_workbook(tmp_path, [["sku", "name", "kind"], ["CP-1", "a", "component"]])
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                target.writestr("xl/data/s.dat", data.replace(b"</sheetData>", far, 1))
+                continue
+            target.writestr(info, data.replace(b"worksheets/sheet1.xml", b"data/s.dat"))
+    with open(path, "wb") as handle:
+        handle.write(buffer.getvalue())
+    assert "spans 1,048,576 rows x 16,384 columns" in messages(run("items", path, procurement_user))[0]
+
+
+def test_excel_error_values_are_refused_not_read_as_blank(tmp_path, sales_user):
+    ProductFactory(sku="TP-E")
+    header = ["sku", "valid_from", "valid_to", "list_price", "retailer_price"]
+    path = write_workbook(tmp_path, [header, ["TP-E", "2026-01-01", "2026-12-31", 10, 9]], sheet="prices")
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda data: re.sub(rb'<c r="C2"[^>]*>.*?</c>', b'<c r="C2" t="e"><v>#N/A</v></c>', data, count=1),
+    )
+    assert "Cells C2 hold Excel error values" in messages(run("prices", path, sales_user))[0]
+    assert not Price.objects.exists()
+
+
+def test_columns_left_out_keep_the_stored_values(tmp_path, procurement_user, sales_user):
+    item = ItemFactory(
+        sku="CP-KEEP", unit="set", lifecycle_status="phase_out", batch_multiple=500, family="Phones", description="kept"
+    )
+    outcome = run(
+        "items",
+        write_workbook(tmp_path, [["sku", "name", "kind"], ["CP-KEEP", "Renamed", "component"]]),
+        procurement_user,
+    )
+    assert (outcome.updated, outcome.created) == (1, 0), messages(outcome)
+    item.refresh_from_db()
+    assert (item.name, item.unit, item.lifecycle_status, item.batch_multiple, item.family, item.description) == (
+        "Renamed",
+        "set",
+        "phase_out",
+        500,
+        "Phones",
+        "kept",
+    )
+    price = PriceFactory(item=ProductFactory(sku="TP-K"), valid_from=date(2026, 1, 1), valid_to=date(2026, 6, 30))
+    header = ["sku", "valid_from", "list_price", "retailer_price"]
+    outcome = run(
+        "prices",
+        write_workbook(tmp_path, [header, ["TP-K", "2026-01-01", 3000, 2700]], sheet="prices", name="p.xlsx"),
+        sales_user,
+    )
+    assert outcome.ok, messages(outcome)
+    price.refresh_from_db()
+    assert (price.valid_to, price.list_price) == (date(2026, 6, 30), Decimal("3000.00"))
+
+
+def test_text_that_looks_like_an_excel_escape_round_trips(tmp_path, procurement_user):
+    ItemFactory(sku="CP-ESC", name="n_x0041_ & <b>")
+    from erp.excel.writer import write_xlsx
+
+    dataset = dataset_get("items")
+    path = str(tmp_path / "export.xlsx")
+    write_xlsx(path, dataset, dataset.export_rows(dataset.export_queryset()))
+    outcome = run("items", path, procurement_user)
+    assert outcome.ok and outcome.unchanged == 1, messages(outcome)
+
+
+def test_a_database_refusal_rolls_everything_back_with_a_message(tmp_path, procurement_user, monkeypatch):
+    ItemFactory(sku="CP-TAKEN")
+    dataset = dataset_get("items")
+    # As if another import had created CP-TAKEN between our check and our write.
+    monkeypatch.setattr(type(dataset), "existing", lambda self, rows: {})
+    path = write_workbook(
+        tmp_path, [["sku", "name", "kind"], ["CP-NEW", "n", "component"], ["CP-TAKEN", "t", "component"]]
+    )
+    before = db_state()
+    outcome = run("items", path, procurement_user)
+    assert not outcome.written
+    assert messages(outcome)[0].startswith("The database refused the data:")
+    assert db_state() == before
+
+
+def test_an_unexpected_failure_marks_the_run_failed(tmp_path, procurement_user, monkeypatch):
+    from erp.excel import services
+    from erp.models import ImportRun
+
+    monkeypatch.setattr(services, "run_import", lambda *args, **kwargs: 1 / 0)
+    path = write_workbook(tmp_path, [["sku", "name", "kind"], ["CP-1", "n", "component"]])
+    run_ = services.import_run_record_local(
+        acting_user=procurement_user, dataset_name="items", path=path, dry_run=False
+    )
+    assert run_.status == ImportRun.Status.FAILED
+    assert run_.message == "1 error(s); nothing was written."
+    assert run_.errors[0]["message"].startswith("The import failed unexpectedly")
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_splitting_a_stored_period_works_in_any_row_order(tmp_path, sales_user, order):
+    PriceFactory(item=ProductFactory(sku="TP-SPLIT"), valid_from=date(2026, 1, 1), valid_to=None)
+    rows = [["TP-SPLIT", "2026-01-01", "2026-01-31", 100, 90], ["TP-SPLIT", "2026-02-01", None, 90, 80]]
+    header = ["sku", "valid_from", "valid_to", "list_price", "retailer_price"]
+    path = write_workbook(tmp_path, [header, rows[order[0]], rows[order[1]]], sheet="prices")
+    outcome = run("prices", path, sales_user)
+    assert outcome.ok and (outcome.created, outcome.updated) == (1, 1), messages(outcome)
