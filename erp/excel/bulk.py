@@ -38,8 +38,12 @@ _PLAIN = {
 
 
 def _preparer(field: models.Field, connection) -> Callable[[Any], Any] | None:
-    if field.get_internal_type() in _PLAIN and connection.vendor in {"postgresql", "sqlite"}:
+    kind = field.get_internal_type()
+    if kind in _PLAIN and connection.vendor in {"postgresql", "sqlite"}:
         return None
+    if kind == "DateTimeField" and connection.vendor == "postgresql":
+        return None  # psycopg sends aware datetimes as they are; SQLite needs Django's UTC text
+
     return lambda value: field.get_db_prep_save(value, connection)
 
 

@@ -114,9 +114,13 @@ class Dataset:
 
     # --- import hooks -------------------------------------------------------------------
 
+    @cached_property
+    def key_attrs(self) -> list[str]:
+        return [self.column(name).attr for name in self.key]
+
     def row_key(self, row: Row) -> tuple:
         """The row's natural key: as typed before ``resolve``, as stored ids after it."""
-        return tuple(row.values[self.column(name).attr] for name in self.key)
+        return tuple(row.values[attr] for attr in self.key_attrs)
 
     def resolve(self, rows: list[Row]) -> None:
         """Turn natural-key references into ids, in bulk, for the rows that parsed."""
@@ -129,7 +133,7 @@ class Dataset:
 
     def existing(self, rows: list[Row]) -> dict[tuple, models.Model]:
         """The stored records that rows' natural keys point at, by key."""
-        key_attrs = [self.column(name).attr for name in self.key]
+        key_attrs = self.key_attrs
         lookups = {f"{attr}__in": {row.values[attr] for row in rows} for attr in key_attrs}
         found = self.model._default_manager.filter(**lookups)
         return {tuple(getattr(obj, attr) for attr in key_attrs): obj for obj in found}
@@ -203,7 +207,7 @@ class Dataset:
     def _fill_primary_keys(self, created: list[dict]) -> None:
         """Read back the keys the database gave the new records, by natural key."""
         pk = self.model._meta.pk.attname
-        attrs = [self.column(name).attr for name in self.key]
+        attrs = self.key_attrs
         lookups = {f"{attr}__in": {values[attr] for values in created} for attr in attrs}
         found = {
             tuple(key): key_pk for key_pk, *key in self.model._default_manager.filter(**lookups).values_list(pk, *attrs)

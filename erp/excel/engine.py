@@ -19,7 +19,7 @@ from erp.excel.columns import CellError, is_blank
 from erp.excel.datasets import Dataset, Row, chunked
 from erp.excel.reader import WorkbookError, check_workbook, iter_sheet_rows
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 MAX_ERRORS = 1000
 
 
