@@ -29,7 +29,7 @@ PRICE_EDITABLE_FIELDS = {
 CURRENCY_EDITABLE_FIELDS = {"name", "decimal_places", "is_active"}
 
 
-def _apply_changes(instance: Any, changes: dict[str, Any], allowed: set[str], what: str) -> bool:
+def apply_changes(instance: Any, changes: dict[str, Any], allowed: set[str], what: str) -> bool:
     """Set ``changes`` on ``instance``; tell whether any value differs from what was stored."""
     unknown = sorted(set(changes) - allowed)
     if unknown:
@@ -84,7 +84,7 @@ def item_update(*, acting_user: Any, item: Item, reason: str = "", **changes: An
         )
     changes.pop("sku", None)
     item = Item.objects.select_for_update().get(pk=item.pk)
-    if not _apply_changes(item, changes, ITEM_EDITABLE_FIELDS, "Item"):
+    if not apply_changes(item, changes, ITEM_EDITABLE_FIELDS, "Item"):
         return item  # nothing changed: no write, no history row
     if item.kind != Item.Kind.PRODUCT and item.prices.exists():
         raise ApplicationError(
@@ -148,7 +148,7 @@ def price_create(
 def price_update(*, acting_user: Any, price: Price, reason: str = "", **changes: Any) -> Price:
     Item.objects.select_for_update().get(pk=price.item_id)
     price = Price.objects.select_related("item").get(pk=price.pk)
-    if not _apply_changes(price, changes, PRICE_EDITABLE_FIELDS, "Price"):
+    if not apply_changes(price, changes, PRICE_EDITABLE_FIELDS, "Price"):
         return price
     _check_price_rules(price)
     return audited_save(price, acting_user=acting_user, reason=reason or "updated")
@@ -169,7 +169,7 @@ def currency_create(*, acting_user: Any, code: str, name: str, decimal_places: i
 @transaction.atomic
 def currency_update(*, acting_user: Any, currency: Currency, **changes: Any) -> Currency:
     currency = Currency.objects.select_for_update().get(pk=currency.pk)
-    if not _apply_changes(currency, changes, CURRENCY_EDITABLE_FIELDS, "Currency"):
+    if not apply_changes(currency, changes, CURRENCY_EDITABLE_FIELDS, "Currency"):
         return currency
     return audited_save(currency, acting_user=acting_user, reason="updated")
 

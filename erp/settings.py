@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "status" field with different choices: name each enum after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportRunStatusEnum": "erp.models.ImportRun.Status",
+        "SupplierStatusEnum": "procurement.models.SupplierStatus",
+    },
 }
 
 CACHES = {

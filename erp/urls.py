@@ -37,9 +37,11 @@ urlpatterns = [
     path("excel/runs/<int:pk>/annotated/", excel_views.AnnotatedUploadView.as_view(), name="excel-run-annotated"),
     path("excel/<str:dataset>/template/", excel_views.TemplateDownloadView.as_view(), name="excel-template"),
     path("excel/<str:dataset>/export/", excel_views.ExportView.as_view(), name="excel-export"),
+    path("procurement/", include("procurement.urls")),
     path("portal/", include("retail.portal_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("erp.api_urls")),
+    path("api/v1/", include("procurement.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -1,5 +1,32 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProcurementConfig(AppConfig):
     name = "procurement"
+    verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        import procurement.importers  # noqa: F401  (registers procurement's Excel datasets)
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from procurement.demo import seed_procurement
+
+        nav_register(NavEntry("procurement", _("Suppliers"), "supplier-list", "procurement.view_supplier"))
+        roles.role_grant(
+            roles.PROCUREMENT,
+            {
+                "procurement.view_supplier",
+                "procurement.add_supplier",
+                "procurement.change_supplier",
+                "procurement.block_supplier",
+                "procurement.view_componentprofile",
+                "procurement.add_componentprofile",
+                "procurement.change_componentprofile",
+                "procurement.view_supplierstatuschange",
+            },
+        )
+        for role in (roles.PLANNING, roles.FINANCE, roles.SALES, roles.LOGISTICS):
+            roles.role_grant(role, {"procurement.view_supplier"})
+        demo_step_register(seed_procurement)

@@ -40,7 +40,7 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 
 def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_user):
     body = token_client(api_client, logistics_user).get("/api/v1/excel/").json()
-    assert [row["name"] for row in body] == ["items", "prices"]
+    assert [row["name"] for row in body] == ["items", "prices", "suppliers"]
     items = body[0]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
@@ -50,12 +50,20 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
 
 
 @pytest.mark.parametrize(
-    ("user_fixture", "importable"),
-    [("procurement_user", ["items"]), ("sales_user", ["prices"]), ("finance_user", ["fx-rates"])],
+    ("user_fixture", "visible", "importable"),
+    [
+        (
+            "procurement_user",
+            {"component-profiles", "fx-rates", "items", "prices", "suppliers"},
+            ["component-profiles", "items", "suppliers"],
+        ),
+        ("sales_user", {"fx-rates", "items", "prices", "suppliers"}, ["prices"]),
+        ("finance_user", {"fx-rates", "items", "prices", "suppliers"}, ["fx-rates"]),
+    ],
 )
-def test_dataset_list_says_which_the_user_can_import(api_client, request, user_fixture, importable):
+def test_dataset_list_says_which_the_user_can_import(api_client, request, user_fixture, visible, importable):
     body = token_client(api_client, request.getfixturevalue(user_fixture)).get("/api/v1/excel/").json()
-    assert {row["name"] for row in body} == {"items", "prices", "fx-rates"}
+    assert {row["name"] for row in body} == visible
     assert [row["name"] for row in body if row["can_import"]] == importable
 
 

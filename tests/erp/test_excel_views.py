@@ -62,7 +62,11 @@ def test_hub_lists_viewable_datasets_with_template_and_export_links(client, logi
 
 @pytest.mark.parametrize(
     ("user_fixture", "importable"),
-    [("procurement_user", ["items"]), ("sales_user", ["prices"]), ("finance_user", ["fx-rates"])],
+    [
+        ("procurement_user", ["component-profiles", "items", "suppliers"]),
+        ("sales_user", ["prices"]),
+        ("finance_user", ["fx-rates"]),
+    ],
 )
 def test_upload_form_offers_only_importable_datasets(client, request, user_fixture, importable):
     client.force_login(request.getfixturevalue(user_fixture))

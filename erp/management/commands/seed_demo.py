@@ -1,7 +1,8 @@
 """Build Tempo's demo company. Idempotent: running it again adds only what is missing.
 
-Later slices extend the demo (suppliers, BOMs, retailers, stores...) from their own
-``seed_demo_<app>`` steps; this command seeds the kernel and the demo users.
+Later slices extend the demo (suppliers, BOMs, retailers, stores...) with steps registered
+through ``erp.demo.demo_step_register``; this command seeds the kernel and the demo users,
+then runs those steps.
 """
 
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from erp import roles, services
+from erp.demo import demo_steps
 from erp.models import Currency, FxRate, Item
 from erp.weeks import IsoWeek, business_date
 
@@ -89,12 +91,15 @@ class Command(BaseCommand):
             created_items = self._items(scale)
             created_prices = self._prices()
             created_rates = self._fx_rates()
+            added_by_steps = [summary for step in demo_steps() if (summary := step(scale=scale))]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created_users} users, {created_items} items, {created_prices} prices, "
                 f"{created_rates} FX rates added (week {IsoWeek.current().key})."
             )
         )
+        for summary in added_by_steps:
+            self.stdout.write(f"  also added: {summary}")
         if not quiet_logins:
             self._print_logins(base_url.rstrip("/"))
 

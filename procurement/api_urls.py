@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from procurement.apis import ComponentProfileViewSet, SupplierViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("suppliers", SupplierViewSet, basename="api-supplier")
+router.register("component-profiles", ComponentProfileViewSet, basename="api-component-profile")
+
+urlpatterns = router.urls
