@@ -1,4 +1,4 @@
-"""REST resources of procurement: suppliers and component profiles."""
+"""REST resources of procurement: suppliers, component profiles and supplier offers."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,9 +8,18 @@ from rest_framework.response import Response
 from erp import selectors as erp_selectors
 from erp.api.permissions import ModelPermissions
 from erp.api.serializers import StrictInputSerializer
+from erp.errors import ApplicationError
 from procurement import selectors, services
-from procurement.filters import ComponentProfileFilter, SupplierFilter
-from procurement.models import MAX_LEAD_TIME_DAYS, ComponentProfile, Supplier
+from procurement.filters import ComponentProfileFilter, SupplierFilter, SupplierOfferFilter
+from procurement.models import (
+    MAX_LEAD_TIME_DAYS,
+    MAX_PRICE_BREAKS,
+    MIN_UNIT_PRICE,
+    ComponentProfile,
+    PriceBreak,
+    Supplier,
+    SupplierOffer,
+)
 
 
 class SupplierSerializer(serializers.ModelSerializer):
@@ -153,3 +162,108 @@ class ComponentProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         item = erp_selectors.item_get(sku=fields.pop("sku"))
         profile = services.component_profile_set(acting_user=request.user, item=item, **fields)
         return Response(ComponentProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class PriceBreakSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriceBreak
+        fields = ["min_qty", "unit_price"]
+        read_only_fields = fields
+
+
+class SupplierOfferSerializer(serializers.ModelSerializer):
+    supplier = serializers.CharField(source="supplier.code", read_only=True)
+    sku = serializers.CharField(source="item.sku", read_only=True)
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    currency = serializers.CharField(source="currency_id", read_only=True)
+    breaks = PriceBreakSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SupplierOffer
+        fields = [
+            "id",
+            "supplier",
+            "sku",
+            "item_name",
+            "currency",
+            "moq",
+            "order_multiple",
+            "lead_time_days",
+            "valid_from",
+            "valid_to",
+            "note",
+            "breaks",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PriceBreakInputSerializer(StrictInputSerializer):
+    min_qty = serializers.IntegerField(min_value=1)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=6, min_value=MIN_UNIT_PRICE)
+
+
+class SupplierOfferInputSerializer(StrictInputSerializer):
+    supplier = serializers.CharField(max_length=32)
+    sku = serializers.CharField(max_length=64)
+    currency = serializers.CharField(max_length=3)
+    moq = serializers.IntegerField(min_value=1, default=1)
+    order_multiple = serializers.IntegerField(min_value=1, default=1)
+    lead_time_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_TIME_DAYS, default=0)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True, default=None)
+    note = serializers.CharField(max_length=200, allow_blank=True, default="")
+    breaks = PriceBreakInputSerializer(many=True, allow_empty=False, max_length=MAX_PRICE_BREAKS)
+
+
+class SupplierOfferUpdateSerializer(SupplierOfferInputSerializer):
+    # Accepted so that the service can say why they cannot change.
+    supplier = serializers.CharField(max_length=32, required=False)
+    sku = serializers.CharField(max_length=64, required=False)
+
+
+def _offer_fields(fields: dict) -> dict:
+    fields = _with_currency(fields)
+    if "breaks" in fields:
+        fields["breaks"] = [(b["min_qty"], b["unit_price"]) for b in fields["breaks"]]
+    return fields
+
+
+class SupplierOfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """What suppliers offer components for: terms and price breaks over a validity period."""
+
+    queryset = selectors.supplier_offer_list()
+    serializer_class = SupplierOfferSerializer
+    filterset_class = SupplierOfferFilter
+    search_fields = ["item__sku", "item__name", "supplier__code", "supplier__name"]
+    ordering_fields = ["supplier__code", "item__sku", "valid_from", "lead_time_days", "updated_at"]
+    ordering = ["supplier__code", "item__sku", "valid_from"]
+
+    @extend_schema(request=SupplierOfferInputSerializer, responses={201: SupplierOfferSerializer})
+    def create(self, request):
+        data = SupplierOfferInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = _offer_fields(dict(data.validated_data))
+        code = fields.pop("supplier")
+        supplier = selectors.supplier_list().filter(code=code.strip().upper()).first()
+        if supplier is None:
+            raise ApplicationError(
+                f"No supplier with the code '{code}'.", {"fields": {"supplier": [f"Unknown supplier '{code}'."]}}
+            )
+        item = erp_selectors.item_get(sku=fields.pop("sku"))
+        offer = services.supplier_offer_create(acting_user=request.user, supplier=supplier, item=item, **fields)
+        return Response(SupplierOfferSerializer(selectors.supplier_offer_list().get(pk=offer.pk)).data, status=201)
+
+    @extend_schema(request=SupplierOfferUpdateSerializer, responses={200: SupplierOfferSerializer})
+    def partial_update(self, request, pk=None):
+        offer = self.get_object()
+        data = SupplierOfferUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = _offer_fields(dict(data.validated_data))
+        if fields.get("supplier", offer.supplier.code).strip().upper() == offer.supplier.code:
+            fields.pop("supplier", None)
+        if fields.get("sku", offer.item.sku).strip().upper() == offer.item.sku:
+            fields.pop("sku", None)
+        offer = services.supplier_offer_update(acting_user=request.user, offer=offer, **fields)
+        return Response(SupplierOfferSerializer(selectors.supplier_offer_list().get(pk=offer.pk)).data)

@@ -14,6 +14,9 @@ class ProcurementConfig(AppConfig):
         from procurement.demo import seed_procurement
 
         nav_register(NavEntry("procurement", _("Suppliers"), "supplier-list", "procurement.view_supplier"))
+        nav_register(
+            NavEntry("procurement", _("Supplier offers"), "supplier-offer-list", "procurement.view_supplieroffer")
+        )
         roles.role_grant(
             roles.PROCUREMENT,
             {
@@ -25,8 +28,13 @@ class ProcurementConfig(AppConfig):
                 "procurement.add_componentprofile",
                 "procurement.change_componentprofile",
                 "procurement.view_supplierstatuschange",
+                "procurement.view_supplieroffer",
+                "procurement.add_supplieroffer",
+                "procurement.change_supplieroffer",
             },
         )
         for role in (roles.PLANNING, roles.FINANCE, roles.SALES, roles.LOGISTICS):
             roles.role_grant(role, {"procurement.view_supplier"})
+        for role in (roles.PLANNING, roles.FINANCE):
+            roles.role_grant(role, {"procurement.view_supplieroffer"})
         demo_step_register(seed_procurement)

@@ -1,11 +1,14 @@
-"""Procurement's part of ``seed_demo``: 100+ suppliers and the demo components' profiles.
+"""Procurement's part of ``seed_demo``: 100+ suppliers, the demo components' profiles and supplier offers.
 
 Registered with ``erp.demo.demo_step_register`` from ``ProcurementConfig.ready``. Idempotent.
 """
 
+from datetime import date
+from decimal import Decimal
+
 from erp.models import Currency, Item
 from procurement import services
-from procurement.models import ComponentProfile, Supplier
+from procurement.models import ComponentProfile, Supplier, SupplierOffer
 
 SUPPLIER_COUNT = 100
 
@@ -53,6 +56,61 @@ COMPONENT_PROFILES = [
     ("AS-CAM-X1", "camera", True, 35),
     ("AS-DISP-X1", "screen", True, 42),
 ]
+
+
+OFFERS_FROM = date(2026, 1, 1)
+# supplier, sku, currency, moq, order multiple, lead time days, [(min qty, unit price)]
+# The screw from SUP-SCREW-X costs 5x what the other screw suppliers ask: the cost outlier of DESIGN.md section 4.
+OFFERS = [
+    ("SUP-SCREW-X", "CP-SCREW-M14", "CNY", 10000, 5000, 14, [(1, "0.0600"), (50000, "0.0550"), (200000, "0.0500")]),
+    ("SUP-006", "CP-SCREW-M14", "CNY", 10000, 5000, 10, [(1, "0.0120"), (50000, "0.0110"), (200000, "0.0100")]),
+    ("SUP-017", "CP-SCREW-M14", "CNY", 20000, 10000, 12, [(1, "0.0115"), (100000, "0.0105")]),
+    ("SUP-028", "CP-SCREW-M14", "CNY", 5000, 5000, 14, [(1, "0.0125"), (50000, "0.0112"), (500000, "0.0098")]),
+    ("SUP-001", "CP-OLED-667", "USD", 1000, 500, 91, [(1, "38.50"), (5000, "36.90"), (20000, "35.20")]),
+    ("SUP-012", "CP-OLED-667", "CNY", 1000, 500, 84, [(1, "279.00"), (5000, "268.00"), (20000, "255.00")]),
+    ("SUP-002", "CP-SOC-S8", "USD", 500, 500, 63, [(1, "72.00"), (10000, "69.50"), (50000, "67.00")]),
+    ("SUP-013", "CP-SOC-S8", "USD", 1000, 1000, 70, [(1, "71.20"), (20000, "68.80")]),
+    ("SUP-003", "CP-LPDDR5-8G", "USD", 1000, 1000, 63, [(1, "21.40"), (10000, "20.60"), (50000, "19.90")]),
+    ("SUP-014", "CP-LPDDR5-8G", "CNY", 1000, 1000, 56, [(1, "152.00"), (10000, "147.00")]),
+    ("SUP-025", "CP-UFS-128", "USD", 1000, 1000, 63, [(1, "11.80"), (10000, "11.20"), (50000, "10.70")]),
+    ("SUP-004", "CP-BAT-5000", "CNY", 2000, 1000, 63, [(1, "38.00"), (10000, "36.20"), (50000, "34.80")]),
+    ("SUP-026", "CP-BAT-5000", "CNY", 5000, 1000, 56, [(1, "37.40"), (20000, "35.90")]),
+    ("SUP-005", "CP-CAM-50MP", "USD", 1000, 500, 35, [(1, "9.60"), (10000, "9.10"), (50000, "8.75")]),
+    ("SUP-016", "CP-CAM-50MP", "CNY", 1000, 500, 30, [(1, "68.50"), (10000, "65.00")]),
+    ("SUP-010", "CP-GLUE-UV", "CNY", 100, 50, 14, [(1, "1.80"), (1000, "1.55"), (10000, "1.40")]),
+    ("SUP-008", "AS-MB-X1", "CNY", 500, 100, 28, [(1, "62.00"), (5000, "58.50")]),
+    ("SUP-030", "AS-CAM-X1", "CNY", 500, 100, 35, [(1, "24.00"), (5000, "22.60")]),
+    ("SUP-001", "AS-DISP-X1", "CNY", 500, 100, 42, [(1, "305.00"), (5000, "292.00")]),
+    # The blocked battery supplier's old quote is not entered: the service refuses offers from blocked suppliers.
+]
+
+
+def _seed_offers() -> int:
+    suppliers = {s.code: s for s in Supplier.objects.filter(code__in={row[0] for row in OFFERS})}
+    items = {i.sku: i for i in Item.objects.filter(sku__in={row[1] for row in OFFERS})}
+    currencies = {c.code: c for c in Currency.objects.all()}
+    existing = set(SupplierOffer.objects.values_list("supplier__code", "item__sku", "valid_from"))
+    created = 0
+    for code, sku, currency, moq, multiple, lead_time, breaks in OFFERS:
+        supplier = suppliers.get(code)
+        if (code, sku, OFFERS_FROM) in existing or supplier is None or sku not in items or currency not in currencies:
+            continue
+        if supplier.status == Supplier.Status.BLOCKED:
+            continue
+        services.supplier_offer_create(
+            acting_user=None,
+            supplier=supplier,
+            item=items[sku],
+            currency=currencies[currency],
+            moq=moq,
+            order_multiple=multiple,
+            lead_time_days=lead_time,
+            valid_from=OFFERS_FROM,
+            breaks=[(qty, Decimal(price)) for qty, price in breaks],
+            note="demo quote",
+        )
+        created += 1
+    return created
 
 
 def _supplier_rows() -> list[tuple[str, str, str, str, str, str]]:
@@ -107,6 +165,7 @@ def seed_procurement(*, scale: str) -> str:
             default_lead_time_days=lead_time,
         )
         profiles += 1
-    if not (created or profiles):
+    offers = _seed_offers()
+    if not (created or profiles or offers):
         return ""
-    return f"{created} suppliers, {profiles} component profiles"
+    return f"{created} suppliers, {profiles} component profiles, {offers} supplier offers"

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procurement.models import ComponentProfile, Supplier
+from procurement.models import ComponentProfile, Supplier, SupplierOffer
 
 
 class SupplierFilter(django_filters.FilterSet):
@@ -26,3 +26,26 @@ class ComponentProfileFilter(django_filters.FilterSet):
     class Meta:
         model = ComponentProfile
         fields = ["category", "customised"]
+
+
+class SupplierOfferFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    supplier = django_filters.CharFilter(field_name="supplier__code", lookup_expr="iexact", label=_("Supplier"))
+    sku = django_filters.CharFilter(field_name="item__sku", lookup_expr="iexact", label=_("SKU"))
+    currency = django_filters.CharFilter(field_name="currency__code", lookup_expr="iexact", label=_("Currency"))
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"))
+
+    class Meta:
+        model = SupplierOffer
+        fields = ["q", "supplier", "sku", "currency", "valid_on"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(item__sku__icontains=value)
+            | Q(item__name__icontains=value)
+            | Q(supplier__code__icontains=value)
+            | Q(supplier__name__icontains=value)
+        )
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=value), valid_from__lte=value)

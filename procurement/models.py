@@ -3,10 +3,15 @@
 Every invariant that can be stated on one row lives here as a database constraint.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Mod
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,6 +22,8 @@ from erp.validators import validate_printable
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 MAX_LEAD_TIME_DAYS = 365
 BASE_CURRENCY = "CNY"
+MIN_UNIT_PRICE = Decimal("0.000001")
+MAX_PRICE_BREAKS = 5
 
 
 class PaymentTerms(models.TextChoices):
@@ -202,3 +209,97 @@ class ComponentProfile(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.item.sku} ({self.category})"
+
+
+class SupplierOffer(TimeStamped):
+    """What a supplier offers a component or assembly for over a period: terms and price breaks.
+
+    Offers of the same supplier and item may not overlap in time; the service checks that
+    under a lock of the supplier row, as it needs other rows.
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="offers", verbose_name=_("supplier"))
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="supplier_offers", verbose_name=_("item"))
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency"))
+    moq = models.PositiveIntegerField(
+        _("MOQ"), default=1, validators=[MinValueValidator(1)], help_text=_("Minimum order quantity.")
+    )
+    order_multiple = models.PositiveIntegerField(
+        _("order multiple"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Orders are placed in multiples of this; the MOQ must be one."),
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"), default=0, validators=[MaxValueValidator(MAX_LEAD_TIME_DAYS)]
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day in force; empty means open-ended.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_printable])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supplier offer")
+        verbose_name_plural = _("supplier offers")
+        ordering = ["supplier__code", "item__sku", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "item", "valid_from"], name="supplieroffer_one_start"),
+            models.CheckConstraint(condition=Q(moq__gte=1), name="supplieroffer_moq_positive"),
+            models.CheckConstraint(condition=Q(order_multiple__gte=1), name="supplieroffer_order_multiple_positive"),
+            models.CheckConstraint(
+                condition=Exact(Mod("moq", Greatest("order_multiple", 1)), 0),  # no division by zero
+                name="supplieroffer_moq_multiple",
+                violation_error_message=_("The MOQ must be a multiple of the order multiple."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_time_days__gte=0) & Q(lead_time_days__lte=MAX_LEAD_TIME_DAYS),
+                name="supplieroffer_lead_time_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="supplieroffer_period_ordered",
+                violation_error_message=_("'Valid to' cannot be before 'valid from'."),
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.code} {self.item.sku} from {self.valid_from}"
+
+    def clean(self) -> None:
+        # The constraints hold these rules; this only names the field at fault.
+        errors = {}
+        if self.moq and self.order_multiple and self.moq % self.order_multiple:
+            errors["moq"] = _("The MOQ must be a multiple of the order multiple.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("'Valid to' cannot be before 'valid from'.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PriceBreak(models.Model):
+    """From ``min_qty`` pieces on, each costs ``unit_price`` in the offer's currency."""
+
+    offer = models.ForeignKey(
+        SupplierOffer, on_delete=models.CASCADE, related_name="breaks", verbose_name=_("supplier offer")
+    )
+    min_qty = models.PositiveIntegerField(_("minimum quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=14, decimal_places=6, validators=[MinValueValidator(MIN_UNIT_PRICE)]
+    )
+
+    class Meta:
+        verbose_name = _("price break")
+        verbose_name_plural = _("price breaks")
+        ordering = ["offer", "min_qty"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "min_qty"], name="pricebreak_one_per_qty"),
+            models.CheckConstraint(condition=Q(min_qty__gte=1), name="pricebreak_min_qty_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gt=0), name="pricebreak_unit_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_qty}+ @ {self.unit_price}"

@@ -1,9 +1,12 @@
 """Reads of procurement's records, each with the joins its callers need."""
 
-from django.db.models import QuerySet
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
 
 from erp.errors import ApplicationError
-from procurement.models import ComponentProfile, Supplier, SupplierStatusChange
+from procurement.models import ComponentProfile, Supplier, SupplierOffer, SupplierStatusChange
 
 
 def supplier_list() -> QuerySet[Supplier]:
@@ -25,3 +28,26 @@ def supplier_status_history(*, supplier: Supplier) -> QuerySet[SupplierStatusCha
 
 def component_profile_list() -> QuerySet[ComponentProfile]:
     return ComponentProfile.objects.select_related("item")
+
+
+def supplier_offer_list() -> QuerySet[SupplierOffer]:
+    return SupplierOffer.objects.select_related("supplier", "item", "currency").prefetch_related("breaks")
+
+
+def offers_valid_on(on: date) -> QuerySet[SupplierOffer]:
+    return supplier_offer_list().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+
+
+def offer_unit_price(offer: SupplierOffer, qty: int) -> Decimal:
+    """The unit price at ``qty``: the break with the largest minimum quantity not above it.
+
+    A quantity below the first break is priced at the first break.
+    """
+    breaks = sorted(offer.breaks.all(), key=lambda b: b.min_qty)
+    if not breaks:
+        raise ApplicationError(f"The offer {offer} has no price breaks.", {"offer_id": offer.pk})
+    price = breaks[0].unit_price
+    for price_break in breaks:
+        if price_break.min_qty <= qty:
+            price = price_break.unit_price
+    return price

@@ -1,14 +1,24 @@
 """Every write to procurement's records. Keyword-only, atomic, attributed to ``acting_user``."""
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
-from erp.audit import audited_save
+from erp.audit import audited_save, validate_instance
 from erp.errors import ApplicationError
 from erp.models import Currency, Item
 from erp.services import apply_changes
-from procurement.models import ComponentProfile, Supplier, SupplierStatus, SupplierStatusChange
+from procurement.models import (
+    MAX_PRICE_BREAKS,
+    ComponentProfile,
+    PriceBreak,
+    Supplier,
+    SupplierOffer,
+    SupplierStatus,
+    SupplierStatusChange,
+)
 
 SUPPLIER_EDITABLE_FIELDS = {
     "name",
@@ -159,3 +169,164 @@ def component_profile_set(
     if not apply_changes(profile, changes, set(changes), "Component profile"):
         return profile
     return audited_save(profile, acting_user=acting_user, reason="updated")
+
+
+OFFER_EDITABLE_FIELDS = {"currency", "moq", "order_multiple", "lead_time_days", "valid_from", "valid_to", "note"}
+
+
+def price_breaks_problems(breaks: list[tuple[int, Decimal]], moq: int | None = None) -> list[str]:
+    """What is wrong with a list of (min_qty, unit_price) breaks; empty when they are fine.
+
+    The first break must start at or below the MOQ, so that every orderable quantity has a price.
+    """
+    if not breaks:
+        return ["Give at least one price break."]
+    if len(breaks) > MAX_PRICE_BREAKS:
+        return [f"At most {MAX_PRICE_BREAKS} price breaks."]
+    problems = []
+    previous = None
+    for min_qty, unit_price in breaks:
+        if not isinstance(min_qty, int) or isinstance(min_qty, bool) or min_qty < 1:
+            problems.append(f"Minimum quantity {min_qty} must be a whole number of at least 1.")
+        elif previous is not None and min_qty <= previous:
+            problems.append(f"Minimum quantities must increase: {min_qty} comes after {previous}.")
+        try:
+            if Decimal(unit_price) <= 0:
+                problems.append(f"Unit price {unit_price} must be above zero.")
+        except (InvalidOperation, TypeError, ValueError):
+            problems.append(f"Unit price {unit_price!r} is not a number.")
+        if isinstance(min_qty, int):
+            previous = min_qty
+    first = breaks[0][0]
+    if moq is not None and moq >= 1 and isinstance(first, int) and first > moq:
+        problems.append(f"The first break starts at {first}, above the MOQ {moq}; start it at 1 or at most {moq}.")
+    return problems
+
+
+def _check_supplier_can_offer(supplier: Supplier) -> None:
+    if supplier.status == SupplierStatus.BLOCKED:
+        raise ApplicationError(
+            f"{supplier.code} is blocked: {supplier.status_reason}",
+            {"fields": {"supplier": [f"{supplier.code} is blocked; it cannot get new offers."]}},
+        )
+
+
+def _check_offer_rules(offer: SupplierOffer, breaks: list[tuple[int, Decimal]] | None) -> None:
+    if offer.item.kind == Item.Kind.PRODUCT:
+        raise ApplicationError(
+            f"{offer.item.sku} is a product; supplier offers are for components and assemblies.",
+            {"fields": {"sku": ["Only components and assemblies."]}},
+        )
+    if offer.moq and offer.order_multiple and offer.moq % offer.order_multiple:
+        raise ApplicationError(
+            f"The MOQ {offer.moq} is not a multiple of the order multiple {offer.order_multiple}.",
+            {"fields": {"moq": [f"Must be a multiple of the order multiple {offer.order_multiple}."]}},
+        )
+    if breaks is not None:
+        problems = price_breaks_problems(breaks, offer.moq)
+        if problems:
+            raise ApplicationError(
+                "The price breaks are not valid: " + " ".join(problems), {"fields": {"breaks": problems}}
+            )
+    if offer.valid_from is None or (offer.valid_to is not None and offer.valid_to < offer.valid_from):
+        validate_instance(offer)  # says what is wrong with the period
+    overlapping = SupplierOffer.objects.filter(supplier=offer.supplier, item=offer.item).exclude(pk=offer.pk)
+    if offer.valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=offer.valid_to)
+    clash = overlapping.exclude(valid_to__lt=offer.valid_from).order_by("valid_from").first()
+    if clash is not None:
+        clash_end = clash.valid_to.isoformat() if clash.valid_to else "open-ended"
+        text = (
+            f"the {offer.supplier.code} offer of {offer.item.sku} valid {clash.valid_from.isoformat()} to {clash_end}"
+        )
+        raise ApplicationError(
+            f"The period overlaps {text}; end that offer first.",
+            {"fields": {"valid_from": [f"Overlaps {text}; end that offer first."]}, "conflicting_offer_id": clash.pk},
+        )
+    validate_instance(offer)
+
+
+def _as_decimals(breaks: list[tuple[int, Decimal]]) -> list[tuple[int, Decimal]] | None:
+    try:
+        return [(min_qty, Decimal(unit_price)) for min_qty, unit_price in breaks]
+    except (InvalidOperation, TypeError, ValueError):
+        return None  # not comparable: the checks will say what is wrong
+
+
+def _replace_breaks(offer: SupplierOffer, breaks: list[tuple[int, Decimal]]) -> None:
+    offer.breaks.all().delete()
+    PriceBreak.objects.bulk_create(
+        PriceBreak(offer=offer, min_qty=min_qty, unit_price=Decimal(unit_price)) for min_qty, unit_price in breaks
+    )
+
+
+@transaction.atomic
+def supplier_offer_create(
+    *,
+    acting_user: Any,
+    supplier: Supplier,
+    item: Item,
+    currency: Currency,
+    valid_from: date,
+    breaks: list[tuple[int, Decimal]],
+    moq: int = 1,
+    order_multiple: int = 1,
+    lead_time_days: int = 0,
+    valid_to: date | None = None,
+    note: str = "",
+) -> SupplierOffer:
+    # Lock the supplier so two overlapping offers cannot be added side by side.
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    _check_supplier_can_offer(supplier)
+    offer = SupplierOffer(
+        supplier=supplier,
+        item=item,
+        currency=currency,
+        moq=moq,
+        order_multiple=order_multiple,
+        lead_time_days=lead_time_days,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note.strip(),
+    )
+    breaks = list(breaks)
+    _check_offer_rules(offer, breaks)
+    offer = audited_save(offer, acting_user=acting_user, reason="created")
+    _replace_breaks(offer, breaks)
+    return offer
+
+
+@transaction.atomic
+def supplier_offer_update(
+    *,
+    acting_user: Any,
+    offer: SupplierOffer,
+    breaks: list[tuple[int, Decimal]] | None = None,
+    reason: str = "",
+    **changes: Any,
+) -> SupplierOffer:
+    """Change an offer's terms and, when ``breaks`` is given, replace its price breaks."""
+    for name in ("supplier", "item", "sku"):
+        if name in changes:
+            raise ApplicationError(
+                "The supplier and item of an offer cannot be changed; end it and make a new offer.",
+                {"fields": {name: ["This field cannot be changed."]}},
+            )
+    supplier = Supplier.objects.select_for_update().get(pk=offer.supplier_id)
+    _check_supplier_can_offer(supplier)
+    offer = SupplierOffer.objects.select_related("supplier", "item").get(pk=offer.pk)
+    if isinstance(changes.get("note"), str):
+        changes["note"] = changes["note"].strip()
+    changed = apply_changes(offer, changes, OFFER_EDITABLE_FIELDS, "Supplier offer")
+    breaks = None if breaks is None else list(breaks)
+    stored = [(b.min_qty, b.unit_price) for b in offer.breaks.order_by("min_qty")]
+    breaks_changed = breaks is not None and _as_decimals(breaks) != stored
+    if not (changed or breaks_changed):
+        return offer
+    _check_offer_rules(offer, stored if breaks is None else breaks)
+    offer = audited_save(
+        offer, acting_user=acting_user, reason=reason or ("price breaks" if not changed else "updated")
+    )
+    if breaks_changed:
+        _replace_breaks(offer, breaks)
+    return offer

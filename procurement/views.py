@@ -1,4 +1,4 @@
-"""Staff pages of procurement: suppliers."""
+"""Staff pages of procurement: suppliers and their offers."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -11,7 +11,7 @@ from erp.audit import audit_trail
 from erp.errors import ApplicationError
 from erp.web import ServiceFormView, StaffPageMixin, TempoListView, form_add_application_error
 from procurement import selectors, services
-from procurement.filters import SupplierFilter
+from procurement.filters import SupplierFilter, SupplierOfferFilter
 from procurement.forms import SupplierEditForm, SupplierForm, SupplierStatusForm
 from procurement.models import Supplier
 
@@ -38,6 +38,10 @@ class SupplierDetailView(StaffPageMixin, DetailView):
         supplier = self.object
         context["status_history"] = selectors.supplier_status_history(supplier=supplier)
         context["trail"] = audit_trail(supplier)
+        if self.request.user.has_perm("procurement.view_supplieroffer"):
+            context["offers"] = (
+                selectors.supplier_offer_list().filter(supplier=supplier).order_by("item__sku", "-valid_from")
+            )
         if self.request.user.has_perm("procurement.change_supplier"):
             context["status_form"] = self.status_form or SupplierStatusForm(
                 initial={"status": supplier.status, "reason": supplier.status_reason}
@@ -110,3 +114,15 @@ class SupplierUpdateView(ServiceFormView):
         data.pop("code")
         reason = data.pop("reason")
         return services.supplier_update(acting_user=self.request.user, supplier=self.supplier, reason=reason, **data)
+
+
+class SupplierOfferListView(TempoListView):
+    permission_required = "procurement.view_supplieroffer"
+    filterset_class = SupplierOfferFilter
+    template_name = "procurement/offer_list.html"
+    sortable = ("supplier__code", "item__sku", "currency", "moq", "lead_time_days", "valid_from", "updated_at")
+    default_sort = "supplier__code"
+    queryset = selectors.supplier_offer_list()
+
+    def get_queryset(self):
+        return super().get_queryset().order_by(self.current_sort(), "item__sku", "-valid_from", "pk")
