@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,40 @@ from erp.models import (
 from erp.selectors import BASE_CURRENCY
 
 SKU_HINT = "upper-case letters, digits, '.', '_' or '-'"
+
+
+def resolve_item_skus(rows: list[Row], column: KeyColumn, *, refuse: Callable[[str, str], str | None]) -> None:
+    """Replace each row's SKU by its item's id, in one query; ``refuse(sku, kind)`` names a kind not allowed here."""
+    attr = column.attr
+    found = {
+        sku: (pk, kind)
+        for sku, pk, kind in Item.objects.filter(sku__in={row.values[attr] for row in rows}).values_list(
+            "sku", "pk", "kind"
+        )
+    }
+    for row in rows:
+        sku = row.values[attr]
+        if sku not in found:
+            row.error(column.name, f"no item has the SKU '{sku}'")
+            continue
+        pk, kind = found[sku]
+        refusal = refuse(sku, kind)
+        if refusal:
+            row.error(column.name, refusal)
+        else:
+            row.values[attr] = pk
+            row.values["_sku"] = sku
+
+
+def check_currency_codes(rows: list[Row], column: KeyColumn, *, allow_base: bool = True) -> None:
+    """Currencies are their own key (the code): check that each row names a known one."""
+    known = set(Currency.objects.values_list("code", flat=True))
+    for row in rows:
+        code = row.values[column.attr]
+        if code == BASE_CURRENCY and not allow_base:
+            row.error(column.name, "CNY is the base currency; its rate is always 1")
+        elif code not in known:
+            row.error(column.name, f"'{code}' is not a currency Tempo knows")
 
 
 class ItemDataset(Dataset):
@@ -130,19 +165,13 @@ class PriceDataset(Dataset):
     ]
 
     def resolve_key_column(self, column, rows: list[Row]) -> None:
-        skus = {row.values["item_id"] for row in rows}
-        found = {
-            sku: (pk, kind) for sku, pk, kind in Item.objects.filter(sku__in=skus).values_list("sku", "pk", "kind")
-        }
-        for row in rows:
-            sku = row.values["item_id"]
-            if sku not in found:
-                row.error("sku", f"no item has the SKU '{sku}'")
-            elif found[sku][1] != Item.Kind.PRODUCT:
-                row.error("sku", f"{sku} is a {found[sku][1]}; only products have list prices")
-            else:
-                row.values["item_id"] = found[sku][0]
-                row.values["_sku"] = sku
+        resolve_item_skus(
+            rows,
+            column,
+            refuse=lambda sku, kind: (
+                None if kind == Item.Kind.PRODUCT else f"{sku} is a {kind}; only products have list prices"
+            ),
+        )
 
     def check(self, rows: list[Row], context: dict) -> None:
         # Row rules now; overlaps once the whole file is known (``finish``), so row order does not matter.
@@ -237,13 +266,7 @@ class FxRateDataset(Dataset):
     ]
 
     def resolve_key_column(self, column, rows: list[Row]) -> None:
-        known = set(Currency.objects.values_list("code", flat=True))
-        for row in rows:
-            code = row.values["currency_id"]
-            if code == BASE_CURRENCY:
-                row.error("currency", "CNY is the base currency; its rate is always 1")
-            elif code not in known:
-                row.error("currency", f"'{code}' is not a currency Tempo knows")
+        check_currency_codes(rows, column, allow_base=False)
 
 
 for _dataset in (ItemDataset(), PriceDataset(), FxRateDataset()):

@@ -27,7 +27,8 @@ from erp.excel.columns import (
     TextColumn,
 )
 from erp.excel.datasets import Dataset, Row, dataset_register
-from erp.models import CURRENCY_PATTERN, SKU_PATTERN, Currency, Item
+from erp.importers import check_currency_codes, resolve_item_skus
+from erp.models import CURRENCY_PATTERN, SKU_PATTERN, Item
 from procurement.filters import ComponentProfileFilter, SupplierFilter, SupplierOfferFilter
 from procurement.models import (
     BASE_CURRENCY,
@@ -42,6 +43,11 @@ from procurement.models import (
     SupplierStatus,
     SupplierStatusChange,
 )
+
+
+def _products_refused(why: str):
+    return lambda sku, kind: f"{sku} is a product; {why}" if kind == Item.Kind.PRODUCT else None
+
 
 CODE_HINT = "upper-case letters, digits, '.', '_' or '-'"
 STATUS_ON_PAGE = "change the status of an existing supplier on the supplier page"
@@ -111,11 +117,7 @@ class SupplierDataset(Dataset):
     ]
 
     def resolve_key_column(self, column, rows: list[Row]) -> None:
-        known = set(Currency.objects.values_list("code", flat=True))
-        for row in rows:
-            code = row.values["currency_id"]
-            if code not in known:
-                row.error("currency", f"'{code}' is not a currency Tempo knows")
+        check_currency_codes(rows, column)
 
     def check(self, rows: list[Row], context: dict) -> None:
         for row in rows:
@@ -184,18 +186,7 @@ class ComponentProfileDataset(Dataset):
     ]
 
     def resolve_key_column(self, column, rows: list[Row]) -> None:
-        skus = {row.values["item_id"] for row in rows}
-        found = {
-            sku: (pk, kind) for sku, pk, kind in Item.objects.filter(sku__in=skus).values_list("sku", "pk", "kind")
-        }
-        for row in rows:
-            sku = row.values["item_id"]
-            if sku not in found:
-                row.error("sku", f"no item has the SKU '{sku}'")
-            elif found[sku][1] == Item.Kind.PRODUCT:
-                row.error("sku", f"{sku} is a product; only components and assemblies have a profile")
-            else:
-                row.values["item_id"] = found[sku][0]
+        resolve_item_skus(rows, column, refuse=_products_refused("only components and assemblies have a profile"))
 
     def write(self, creates: list[dict], updates: list[dict], fields: set[str], acting_user) -> None:
         # The item is the primary key, which the engine's bulk insert leaves to the database: insert here.
@@ -306,24 +297,9 @@ class SupplierOfferDataset(Dataset):
                     row.values[attr] = supplier.pk
                     row.values["_supplier"] = code
         elif column.name == "sku":
-            items = {
-                sku: (pk, kind)
-                for sku, pk, kind in Item.objects.filter(sku__in=wanted).values_list("sku", "pk", "kind")
-            }
-            for row in rows:
-                sku = row.values[attr]
-                if sku not in items:
-                    row.error("sku", f"no item has the SKU '{sku}'")
-                elif items[sku][1] == Item.Kind.PRODUCT:
-                    row.error("sku", f"{sku} is a product; offers are for components and assemblies")
-                else:
-                    row.values[attr] = items[sku][0]
-                    row.values["_sku"] = sku
+            resolve_item_skus(rows, column, refuse=_products_refused("offers are for components and assemblies"))
         else:
-            known = set(Currency.objects.values_list("code", flat=True))
-            for row in rows:
-                if row.values[attr] not in known:
-                    row.error("currency", f"'{row.values[attr]}' is not a currency Tempo knows")
+            check_currency_codes(rows, column)
 
     def existing(self, rows: list[Row]) -> dict[tuple, SupplierOffer]:
         lookups = {f"{attr}__in": {row.values[attr] for row in rows} for attr in self.key_attrs}
