@@ -1,0 +1,10 @@
+"""Procurement admin, one module per area, re-exported for callers."""
+
+from procurement.admin.sourcing import (  # noqa: F401
+    ComponentProfileAdmin,
+    PriceBreakFormSet,
+    PriceBreakInline,
+    SupplierAdmin,
+    SupplierOfferAdmin,
+    SupplierStatusChangeAdmin,
+)

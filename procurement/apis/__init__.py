@@ -1,0 +1,19 @@
+"""Procurement apis, one module per area, re-exported for callers."""
+
+from procurement.apis.sourcing import (  # noqa: F401
+    ComponentProfileInputSerializer,
+    ComponentProfileSerializer,
+    ComponentProfileViewSet,
+    PriceBreakInputSerializer,
+    PriceBreakSerializer,
+    SupplierChangePermission,
+    SupplierInputSerializer,
+    SupplierOfferInputSerializer,
+    SupplierOfferSerializer,
+    SupplierOfferUpdateSerializer,
+    SupplierOfferViewSet,
+    SupplierSerializer,
+    SupplierStatusInputSerializer,
+    SupplierUpdateSerializer,
+    SupplierViewSet,
+)

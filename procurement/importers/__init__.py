@@ -1,0 +1,11 @@
+"""Procurement importers, one module per area, re-exported for callers."""
+
+from procurement.importers.sourcing import (  # noqa: F401
+    BREAK_ATTRS,
+    BREAKS,
+    CODE_HINT,
+    STATUS_ON_PAGE,
+    ComponentProfileDataset,
+    SupplierDataset,
+    SupplierOfferDataset,
+)

@@ -1,0 +1,17 @@
+"""Procurement's models, one module per area; imported here so Django and callers find them in one place."""
+
+from procurement.models.sourcing import (  # noqa: F401
+    BASE_CURRENCY,
+    COUNTRY_PATTERN,
+    MAX_LEAD_TIME_DAYS,
+    MAX_PRICE_BREAKS,
+    MIN_UNIT_PRICE,
+    ComponentCategory,
+    ComponentProfile,
+    PaymentTerms,
+    PriceBreak,
+    Supplier,
+    SupplierOffer,
+    SupplierStatus,
+    SupplierStatusChange,
+)
