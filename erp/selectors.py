@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from erp.errors import ApplicationError
 from erp.models import Currency, FxRate, Item, Price
@@ -52,6 +52,13 @@ def fx_rate_list() -> QuerySet[FxRate]:
     return FxRate.objects.select_related("currency")
 
 
+def _fx_rate_missing(currency: str, on: date) -> ApplicationError:
+    return ApplicationError(
+        f"No FX rate for {currency} on or before {on.isoformat()}.",
+        {"currency": currency, "date": on.isoformat()},
+    )
+
+
 def fx_rate_on(*, currency: str, on: date) -> Decimal:
     """CNY per unit of ``currency`` on ``on``: that day's rate, or the latest before it."""
     if currency == BASE_CURRENCY:
@@ -63,11 +70,32 @@ def fx_rate_on(*, currency: str, on: date) -> Decimal:
         .first()
     )
     if rate is None:
-        raise ApplicationError(
-            f"No FX rate for {currency} on or before {on.isoformat()}.",
-            {"currency": currency, "date": on.isoformat()},
-        )
+        raise _fx_rate_missing(currency, on)
     return rate
+
+
+class FxTable:
+    """Every currency's rate in force on one day, read in one query, for code that converts many amounts."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        latest = FxRate.objects.filter(currency=OuterRef("pk"), date__lte=on).order_by("-date").values("rate")[:1]
+        self._rates: dict[str, Decimal | None] = dict(
+            Currency.objects.annotate(rate=Subquery(latest)).values_list("code", "rate")
+        )
+        self._rates[BASE_CURRENCY] = Decimal(1)
+
+    def rate(self, currency: str) -> Decimal:
+        rate = self._rates.get(currency)
+        if rate is None:
+            raise _fx_rate_missing(currency, self.on)
+        return rate
+
+    def has_rate(self, currency: str) -> bool:
+        return self._rates.get(currency) is not None
+
+    def convert(self, amount: Decimal, currency: str) -> Decimal:
+        return amount * self.rate(currency)
 
 
 def fx_convert(*, amount: Decimal, currency: str, on: date) -> Decimal:
