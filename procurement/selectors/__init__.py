@@ -1,11 +1,22 @@
 """Procurement selectors, one module per area, re-exported for callers."""
 
+from procurement.selectors.boms import (  # noqa: F401
+    BomRow,
+    ExplodedLine,
+    bom_explode,
+    bom_line_list,
+    bom_lines_in_force,
+    bom_parents,
+    bom_rows,
+)
+from procurement.selectors.costing import CostLine, CostRollup, Source, cost_rollup  # noqa: F401
 from procurement.selectors.market import (  # noqa: F401
     DEFAULT_COSTING_LOT,
     Quote,
+    break_price,
+    cheapest,
     current_offers,
     market_median,
-    quote,
     quotes_by_item,
 )
 from procurement.selectors.sourcing import (  # noqa: F401

@@ -1,9 +1,11 @@
 """What the market charges: every current offer priced in CNY at a chosen quantity, read in bulk.
 
-Costing, the outlier report and the supplier scorecard all compare offers this way, so they
-read them here, in a fixed number of queries whatever the number of offers.
+Costing, the outlier report and the supplier scorecard all compare offers this way, so they read
+them here: three queries (offers, their price breaks, FX rates) whatever the number of offers, and
+plain rows instead of model instances, because these reports touch thousands of offers at once.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,34 +13,46 @@ from datetime import date
 from decimal import Decimal
 from statistics import median
 
+from django.db.models import Q, QuerySet
+
 from erp.selectors import FxTable
-from procurement.models import SupplierOffer, SupplierStatus
-from procurement.selectors.sourcing import offer_unit_price, offers_valid_on
+from procurement.models import PriceBreak, SupplierOffer, SupplierStatus
 
 DEFAULT_COSTING_LOT = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
-    """One offer priced at one quantity."""
+    """One current offer priced at one quantity."""
 
-    offer: SupplierOffer
+    offer_id: int
+    item_id: int
+    supplier_id: int
+    supplier_code: str
+    currency: str
+    lead_time_days: int
+    moq: int
+    order_multiple: int
+    valid_from: date
     qty: int
     unit_price: Decimal  # in the offer's currency
     unit_price_cny: Decimal
 
 
-def current_offers(*, on: date, item_ids: Iterable[int] | None = None) -> list[SupplierOffer]:
-    """Offers in force on ``on`` from suppliers that are not blocked, with supplier and breaks loaded."""
-    offers = offers_valid_on(on).exclude(supplier__status=SupplierStatus.BLOCKED)
+def current_offers(*, on: date, item_ids: Iterable[int] | None = None) -> QuerySet[SupplierOffer]:
+    """Offers in force on ``on`` from suppliers that are not blocked."""
+    offers = SupplierOffer.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on).exclude(
+        supplier__status=SupplierStatus.BLOCKED
+    )
     if item_ids is not None:
         offers = offers.filter(item_id__in=list(item_ids))
-    return list(offers.order_by("item_id", "supplier__code", "pk"))
+    return offers
 
 
-def quote(offer: SupplierOffer, qty: int, fx: FxTable) -> Quote:
-    price = offer_unit_price(offer, qty)
-    return Quote(offer=offer, qty=qty, unit_price=price, unit_price_cny=fx.convert(price, offer.currency_id))
+def break_price(breaks: list[tuple[int, Decimal]], qty: int) -> Decimal:
+    """The price of the break with the largest minimum quantity not above ``qty``; below the first, the first."""
+    index = bisect_right(breaks, qty, key=lambda b: b[0])
+    return breaks[max(index - 1, 0)][1]
 
 
 def quotes_by_item(
@@ -52,16 +66,68 @@ def quotes_by_item(
     """Every current offer (of ``item_ids``, or of all items) priced in CNY, grouped by item id.
 
     ``qty_for`` maps an item id to the quantity to price it at; other items use ``default_qty``.
-    Offers in a currency without a rate on ``on`` raise an error naming the currency and date.
+    An offer in a currency without a rate on ``on`` raises an error naming the currency and date.
     """
     fx = fx or FxTable(on)
     qty_for = qty_for or {}
+    offers = current_offers(on=on, item_ids=item_ids)
+    breaks: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    rows = PriceBreak.objects.filter(offer__in=offers.values("pk")).order_by("offer_id", "min_qty")
+    for offer_id, min_qty, unit_price in rows.values_list("offer_id", "min_qty", "unit_price"):
+        breaks[offer_id].append((min_qty, unit_price))
     grouped: dict[int, list[Quote]] = defaultdict(list)
-    for offer in current_offers(on=on, item_ids=item_ids):
-        grouped[offer.item_id].append(quote(offer, qty_for.get(offer.item_id, default_qty), fx))
+    columns = (
+        "pk",
+        "item_id",
+        "supplier_id",
+        "supplier__code",
+        "currency_id",
+        "lead_time_days",
+        "moq",
+        "order_multiple",
+        "valid_from",
+    )
+    for pk, item_id, supplier_id, code, currency, lead, moq, multiple, valid_from in offers.order_by(
+        "item_id", "supplier__code", "pk"
+    ).values_list(*columns):
+        if not breaks[pk]:
+            continue  # an offer without prices cannot be quoted; the offer pages show it
+        qty = qty_for.get(item_id, default_qty)
+        price = break_price(breaks[pk], qty)
+        grouped[item_id].append(
+            Quote(
+                pk,
+                item_id,
+                supplier_id,
+                code,
+                currency,
+                lead,
+                moq,
+                multiple,
+                valid_from,
+                qty,
+                price,
+                fx.convert(price, currency),
+            )
+        )
     return dict(grouped)
 
 
 def market_median(quotes: list[Quote], *, excluding_supplier: int | None = None) -> Decimal | None:
-    prices = [q.unit_price_cny for q in quotes if q.offer.supplier_id != excluding_supplier]
+    """The median CNY price of ``quotes``, leaving out one supplier's; None when nothing is left."""
+    prices = [q.unit_price_cny for q in quotes if q.supplier_id != excluding_supplier]
     return median(prices) if prices else None
+
+
+def cheapest(quotes: list[Quote], *, score_of: dict[int, Decimal] | None = None) -> Quote | None:
+    """The offer costing chooses: cheapest in CNY, then shorter lead time, then better supplier score.
+
+    The supplier code breaks any remaining tie, so the choice never depends on row order.
+    """
+    score_of = score_of or {}
+    if not quotes:
+        return None
+    return min(
+        quotes,
+        key=lambda q: (q.unit_price_cny, q.lead_time_days, -score_of.get(q.supplier_id, Decimal(0)), q.supplier_code),
+    )

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from erp.errors import ApplicationError
 from procurement.models import ComponentProfile, Supplier, SupplierOffer, SupplierStatusChange
+from procurement.selectors.market import break_price
 
 
 def supplier_list() -> QuerySet[Supplier]:
@@ -43,11 +44,7 @@ def offer_unit_price(offer: SupplierOffer, qty: int) -> Decimal:
 
     A quantity below the first break is priced at the first break.
     """
-    breaks = sorted(offer.breaks.all(), key=lambda b: b.min_qty)
+    breaks = sorted((b.min_qty, b.unit_price) for b in offer.breaks.all())
     if not breaks:
         raise ApplicationError(f"The offer {offer} has no price breaks.", {"offer_id": offer.pk})
-    price = breaks[0].unit_price
-    for price_break in breaks:
-        if price_break.min_qty <= qty:
-            price = price_break.unit_price
-    return price
+    return break_price(breaks, qty)
