@@ -31,8 +31,24 @@ class ProcurementConfig(AppConfig):
                 "procurement.view_supplieroffer",
                 "procurement.add_supplieroffer",
                 "procurement.change_supplieroffer",
+                "procurement.view_bomline",
+                "procurement.view_costrates",
             },
         )
+        # Planning owns product structure and what a unit costs to build and ship.
+        roles.role_grant(
+            roles.PLANNING,
+            {
+                "procurement.view_bomline",
+                "procurement.add_bomline",
+                "procurement.change_bomline",
+                "procurement.delete_bomline",
+                "procurement.view_costrates",
+                "procurement.add_costrates",
+                "procurement.change_costrates",
+            },
+        )
+        roles.role_grant(roles.FINANCE, {"procurement.view_bomline", "procurement.view_costrates"})
         for role in (roles.PLANNING, roles.FINANCE, roles.SALES, roles.LOGISTICS):
             roles.role_grant(role, {"procurement.view_supplier"})
         for role in (roles.PLANNING, roles.FINANCE):
