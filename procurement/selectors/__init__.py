@@ -19,6 +19,12 @@ from procurement.selectors.market import (  # noqa: F401
     market_median,
     quotes_by_item,
 )
+from procurement.selectors.outliers import (  # noqa: F401
+    Outlier,
+    cost_outliers,
+    planned_quantities,
+    planned_quantities_register,
+)
 from procurement.selectors.sourcing import (  # noqa: F401
     component_profile_list,
     offer_unit_price,

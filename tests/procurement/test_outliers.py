@@ -1,0 +1,88 @@
+from datetime import date
+from decimal import Decimal
+from statistics import median
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from erp.models import Currency
+from procurement import selectors
+from procurement.models import Supplier
+from procurement.selectors.outliers import _median_without
+from tests.erp.factories import FxRateFactory, ItemFactory
+from tests.procurement.factories import ComponentProfileFactory, SupplierFactory, SupplierOfferFactory
+
+pytestmark = pytest.mark.django_db
+
+ON = date(2026, 11, 2)
+D = Decimal
+
+
+def offers(item, *prices, **extra):
+    return [SupplierOfferFactory(item=item, breaks=[(1, price)], **extra) for price in prices]
+
+
+def test_the_five_times_screw_is_found_with_median_and_ratio():
+    screw = ComponentProfileFactory(item=ItemFactory(sku="SCREW"), category="screw").item
+    dear, *_ = offers(screw, "0.06", "0.012", "0.0115", "0.0125")
+    offers(ItemFactory(sku="FAIR"), "1.0", "1.1", "1.9")  # below 2x the others' median
+    found = selectors.cost_outliers(on=ON)
+    assert [(o.sku, o.quote.offer_id, o.category) for o in found] == [("SCREW", dear.pk, "screw")]
+    assert found[0].median_of_others == D("0.012") and found[0].other_offers == 3
+    assert found[0].ratio == D("0.06") / D("0.012")
+    assert found[0].excess_spend == 0  # nothing planned yet
+
+
+def test_needs_two_other_offers_and_ignores_blocked_and_expired():
+    part = ItemFactory()
+    offers(part, "10", "1")
+    assert selectors.cost_outliers(on=ON) == []
+    blocked = SupplierFactory(status=Supplier.Status.BLOCKED, status_reason="quality")
+    offers(part, "1", supplier=blocked)
+    assert selectors.cost_outliers(on=ON) == []
+    offers(part, "1", valid_to=date(2026, 3, 1))
+    assert selectors.cost_outliers(on=ON) == []
+
+
+def test_prices_are_compared_in_cny_at_the_same_quantity():
+    part = ItemFactory()
+    usd = Currency.objects.get(code="USD")
+    FxRateFactory(currency=usd, date=date(2026, 11, 1), rate=D("7"))
+    offers(part, "1.0", "1.0", "7.0")  # 7 CNY: an outlier
+    SupplierOfferFactory(item=part, currency=usd, breaks=[(1, "1.0")])  # 7 CNY too
+    found = selectors.cost_outliers(on=ON)
+    assert {o.quote.currency for o in found} == {"CNY", "USD"}
+    # At 10,000 the bulk break of a fourth offer brings its price in line, so it is not flagged.
+    other = ItemFactory()
+    offers(other, "1.0", "1.0")
+    SupplierOfferFactory(item=other, breaks=[(1, "5.0"), (10000, "1.5")])
+    assert other.sku not in {o.sku for o in selectors.cost_outliers(on=ON)}
+    assert other.sku in {o.sku for o in selectors.cost_outliers(on=ON, qty=100)}
+
+
+def test_ranked_by_excess_spend_from_planned_quantities():
+    small, big = ItemFactory(sku="SMALL"), ItemFactory(sku="BIG")
+    offers(small, "100", "10", "10")
+    offers(big, "3", "1", "1")
+    assert [o.sku for o in selectors.cost_outliers(on=ON)] == ["SMALL", "BIG"]  # ratio 10 before 3
+    found = selectors.cost_outliers(on=ON, planned={small.pk: 10, big.pk: 100000})
+    assert [(o.sku, o.excess_spend) for o in found] == [("BIG", D(200000)), ("SMALL", D(900))]
+
+
+def test_query_count_is_fixed(django_assert_num_queries):
+    for _ in range(3):
+        offers(ItemFactory(), "10", "1", "1")
+    with django_assert_num_queries(4):  # FX, offers, breaks, items of the outliers
+        assert len(selectors.cost_outliers(on=ON)) == 3
+    for _ in range(10):
+        offers(ItemFactory(), "10", "1", "1", "1")
+    with django_assert_num_queries(4):
+        assert len(selectors.cost_outliers(on=ON)) == 13
+
+
+@given(st.lists(st.decimals(min_value=1, max_value=1000, places=2), min_size=2, max_size=15), st.data())
+def test_median_without_matches_the_statistics_module(prices, data):
+    prices = sorted(prices)
+    index = data.draw(st.integers(0, len(prices) - 1))
+    assert _median_without(prices, index) == median(prices[:index] + prices[index + 1 :])
