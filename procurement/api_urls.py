@@ -1,6 +1,14 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from procurement.apis import ComponentProfileViewSet, SupplierOfferViewSet, SupplierViewSet
+from procurement.apis import (
+    BomLineViewSet,
+    ComponentProfileViewSet,
+    CostOutlierView,
+    ItemCostView,
+    SupplierOfferViewSet,
+    SupplierViewSet,
+)
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -8,5 +16,10 @@ router.register("suppliers", SupplierViewSet, basename="api-supplier")
 router.register("component-profiles", ComponentProfileViewSet, basename="api-component-profile")
 
 router.register("supplier-offers", SupplierOfferViewSet, basename="api-supplier-offer")
+router.register("bom-lines", BomLineViewSet, basename="api-bom-line")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("items/<str:sku>/cost/", ItemCostView.as_view(), name="api-item-cost"),
+    path("reports/cost-outliers/", CostOutlierView.as_view(), name="api-cost-outliers"),
+]

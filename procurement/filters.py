@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procurement.models import ComponentProfile, Supplier, SupplierOffer
+from procurement.models import BomLine, ComponentProfile, Supplier, SupplierOffer
 
 
 class SupplierFilter(django_filters.FilterSet):
@@ -45,6 +45,25 @@ class SupplierOfferFilter(django_filters.FilterSet):
             | Q(item__name__icontains=value)
             | Q(supplier__code__icontains=value)
             | Q(supplier__name__icontains=value)
+        )
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=value), valid_from__lte=value)
+
+
+class BomLineFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    parent = django_filters.CharFilter(field_name="parent__sku", lookup_expr="iexact", label=_("Parent SKU"))
+    child = django_filters.CharFilter(field_name="child__sku", lookup_expr="iexact", label=_("Component SKU"))
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"))
+
+    class Meta:
+        model = BomLine
+        fields = ["q", "parent", "child", "valid_on"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(parent__sku__icontains=value) | Q(child__sku__icontains=value) | Q(child__name__icontains=value)
         )
 
     def filter_valid_on(self, queryset, name, value):

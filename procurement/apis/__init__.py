@@ -1,5 +1,6 @@
 """Procurement apis, one module per area, re-exported for callers."""
 
+from procurement.apis.boms import BomLineViewSet, CostOutlierView, ItemCostView  # noqa: F401
 from procurement.apis.sourcing import (  # noqa: F401
     ComponentProfileInputSerializer,
     ComponentProfileSerializer,

@@ -47,9 +47,9 @@ def bom_lines_in_force(on: date) -> QuerySet[BomLine]:
     return bom_line_list().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
-def _decimal(value: Decimal | float | int) -> Decimal:
+def _decimal(value: Decimal | float | int, places: str) -> Decimal:
     # SQLite hands raw decimals back as numbers; their shortest repr is the stored value.
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal(places))
 
 
 def bom_rows(*, item_id: int, on: date) -> dict[int, list[BomRow]]:
@@ -77,7 +77,9 @@ def bom_rows(*, item_id: int, on: date) -> dict[int, list[BomRow]]:
         cursor.execute(sql, [item_id, day, day, MAX_BOM_DEPTH, day, day])
         for pk, parent_id, child_id, qty_per, scrap_pct, sku, name, kind in cursor.fetchall():
             grouped[parent_id].append(
-                BomRow(pk, parent_id, child_id, _decimal(qty_per), _decimal(scrap_pct), sku, name, kind)
+                BomRow(
+                    pk, parent_id, child_id, _decimal(qty_per, "0.0001"), _decimal(scrap_pct, "0.01"), sku, name, kind
+                )
             )
     return dict(grouped)
 
