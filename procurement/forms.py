@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from erp.models import Currency
-from procurement.models import Supplier
+from procurement.models import MAX_SCRAP_PCT, MIN_QTY_PER, Supplier
+from procurement.selectors.costing import MAX_COSTING_LOT
 
 
 class SupplierForm(forms.Form):
@@ -33,4 +34,29 @@ class SupplierStatusForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Required when putting a supplier on hold or blocking it."),
+    )
+
+
+class BomLineForm(forms.Form):
+    child = forms.CharField(label=_("Component SKU"), max_length=64, help_text=_("A component or an assembly."))
+    qty_per = forms.DecimalField(label=_("Quantity per parent"), max_digits=12, decimal_places=4, min_value=MIN_QTY_PER)
+    scrap_pct = forms.DecimalField(
+        label=_("Scrap %"), max_digits=5, decimal_places=2, min_value=0, max_value=MAX_SCRAP_PCT, initial=0
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Optional.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CostingParamsForm(forms.Form):
+    date = forms.DateField(label=_("Costing date"), widget=forms.DateInput(attrs={"type": "date"}))
+    lot = forms.IntegerField(label=_("Lot size"), min_value=1, max_value=MAX_COSTING_LOT, required=False)
+
+
+class OutlierParamsForm(forms.Form):
+    date = forms.DateField(label=_("Offers in force on"), widget=forms.DateInput(attrs={"type": "date"}))
+    qty = forms.IntegerField(
+        label=_("Compare at quantity"), min_value=1, max_value=MAX_COSTING_LOT, required=False, initial=10000
     )

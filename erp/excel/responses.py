@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -11,6 +11,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from erp.errors import ApplicationError
 from erp.excel.datasets import Dataset
 from erp.excel.writer import iter_csv, write_template, write_xlsx
+from erp.excel.xlsx_stream import SheetColumn, write_sheet
 from erp.weeks import business_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,5 +47,13 @@ def export_response(dataset: Dataset, params: Mapping[str, Any]) -> FileResponse
         return response
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     write_xlsx(spool, dataset, dataset.export_rows(queryset))
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX)
+
+
+def sheet_response(stem: str, sheet_name: str, columns: list[SheetColumn], rows: Iterable[list[Any]]) -> FileResponse:
+    """A report (not a dataset: nothing to import back) as a one-sheet workbook named ``stem``.xlsx."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    write_sheet(spool, sheet_name, columns, rows)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX)

@@ -25,3 +25,11 @@ def money(value):
     if value is None or value == "":
         return "—"
     return f"{value:,.2f}"
+
+
+@register.filter
+def percent(value, places: int = 1):
+    """A fraction shown as a percentage: 0.1234 -> '12.3%'; None -> '—'."""
+    if value is None or value == "":
+        return "—"
+    return f"{value * 100:,.{int(places)}f}%"

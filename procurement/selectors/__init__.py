@@ -9,7 +9,13 @@ from procurement.selectors.boms import (  # noqa: F401
     bom_parents,
     bom_rows,
 )
-from procurement.selectors.costing import CostLine, CostRollup, Source, cost_rollup  # noqa: F401
+from procurement.selectors.costing import (  # noqa: F401
+    CostLine,
+    CostRollup,
+    Source,
+    cost_rollup,
+    cost_rollups,
+)
 from procurement.selectors.market import (  # noqa: F401
     DEFAULT_COSTING_LOT,
     Quote,

@@ -52,17 +52,20 @@ def _decimal(value: Decimal | float | int, places: str) -> Decimal:
     return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal(places))
 
 
-def bom_rows(*, item_id: int, on: date) -> dict[int, list[BomRow]]:
-    """Every line in force on ``on`` below ``item_id``, at any depth, grouped by parent id.
+def bom_rows(*, item_id: int | None = None, item_ids: list[int] | None = None, on: date) -> dict[int, list[BomRow]]:
+    """Every line in force on ``on`` below ``item_id`` (or each of ``item_ids``), at any depth, by parent id.
 
     One recursive query, so reading a product's structure costs the same for 10 lines or 1,000.
     """
+    roots = [item_id] if item_id is not None else list(item_ids or [])
+    if not roots:
+        return {}
     line, item = BomLine._meta.db_table, Item._meta.db_table
     day = connection.ops.adapt_datefield_value(on)
     in_force = "b.valid_from <= %s AND (b.valid_to IS NULL OR b.valid_to >= %s)"
     sql = f"""
         WITH RECURSIVE reach(item_id, depth) AS (
-            SELECT %s, 0
+            SELECT id, 0 FROM {item} WHERE id IN ({", ".join(["%s"] * len(roots))})
             UNION
             SELECT b.child_id, r.depth + 1 FROM {line} b JOIN reach r ON b.parent_id = r.item_id
             WHERE {in_force} AND r.depth < %s
@@ -74,7 +77,7 @@ def bom_rows(*, item_id: int, on: date) -> dict[int, list[BomRow]]:
     """  # table names come from the models; every value is a parameter
     grouped: dict[int, list[BomRow]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [item_id, day, day, MAX_BOM_DEPTH, day, day])
+        cursor.execute(sql, [*roots, day, day, MAX_BOM_DEPTH, day, day])
         for pk, parent_id, child_id, qty_per, scrap_pct, sku, name, kind in cursor.fetchall():
             grouped[parent_id].append(
                 BomRow(

@@ -55,6 +55,52 @@ def break_price(breaks: list[tuple[int, Decimal]], qty: int) -> Decimal:
     return breaks[max(index - 1, 0)][1]
 
 
+_OFFER_COLUMNS = (
+    "pk",
+    "item_id",
+    "supplier_id",
+    "supplier__code",
+    "currency_id",
+    "lead_time_days",
+    "moq",
+    "order_multiple",
+    "valid_from",
+)
+
+
+class OfferBook:
+    """The current offers of a set of items with their price breaks, read once and priced at any quantity."""
+
+    def __init__(self, *, on: date, item_ids: Iterable[int] | None = None, fx: FxTable | None = None) -> None:
+        self.on = on
+        self.fx = fx or FxTable(on)
+        offers = current_offers(on=on, item_ids=item_ids)
+        breaks: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+        rows = PriceBreak.objects.filter(offer__in=offers.values("pk")).order_by("offer_id", "min_qty")
+        for offer_id, min_qty, unit_price in rows.values_list("offer_id", "min_qty", "unit_price"):
+            breaks[offer_id].append((min_qty, unit_price))
+        self._offers: dict[int, list[tuple]] = defaultdict(list)
+        for row in offers.order_by("item_id", "supplier__code", "pk").values_list(*_OFFER_COLUMNS):
+            if breaks[row[0]]:  # an offer without prices cannot be quoted; the offer pages show it
+                self._offers[row[1]].append((row, breaks[row[0]]))
+
+    def item_ids(self) -> list[int]:
+        return list(self._offers)
+
+    def quotes(self, item_id: int, qty: int) -> list[Quote]:
+        """The item's offers priced at ``qty``; an offer in a currency without a rate raises naming it and the date."""
+        quotes = []
+        for (pk, _item, supplier_id, code, currency, lead, moq, multiple, valid_from), breaks in self._offers.get(
+            item_id, []
+        ):
+            price = break_price(breaks, qty)
+            cny = self.fx.convert(price, currency)
+            quotes.append(
+                Quote(pk, item_id, supplier_id, code, currency, lead, moq, multiple, valid_from, qty, price, cny)
+            )
+        return quotes
+
+
 def quotes_by_item(
     *,
     on: date,
@@ -66,51 +112,10 @@ def quotes_by_item(
     """Every current offer (of ``item_ids``, or of all items) priced in CNY, grouped by item id.
 
     ``qty_for`` maps an item id to the quantity to price it at; other items use ``default_qty``.
-    An offer in a currency without a rate on ``on`` raises an error naming the currency and date.
     """
-    fx = fx or FxTable(on)
+    book = OfferBook(on=on, item_ids=item_ids, fx=fx)
     qty_for = qty_for or {}
-    offers = current_offers(on=on, item_ids=item_ids)
-    breaks: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    rows = PriceBreak.objects.filter(offer__in=offers.values("pk")).order_by("offer_id", "min_qty")
-    for offer_id, min_qty, unit_price in rows.values_list("offer_id", "min_qty", "unit_price"):
-        breaks[offer_id].append((min_qty, unit_price))
-    grouped: dict[int, list[Quote]] = defaultdict(list)
-    columns = (
-        "pk",
-        "item_id",
-        "supplier_id",
-        "supplier__code",
-        "currency_id",
-        "lead_time_days",
-        "moq",
-        "order_multiple",
-        "valid_from",
-    )
-    for pk, item_id, supplier_id, code, currency, lead, moq, multiple, valid_from in offers.order_by(
-        "item_id", "supplier__code", "pk"
-    ).values_list(*columns):
-        if not breaks[pk]:
-            continue  # an offer without prices cannot be quoted; the offer pages show it
-        qty = qty_for.get(item_id, default_qty)
-        price = break_price(breaks[pk], qty)
-        grouped[item_id].append(
-            Quote(
-                pk,
-                item_id,
-                supplier_id,
-                code,
-                currency,
-                lead,
-                moq,
-                multiple,
-                valid_from,
-                qty,
-                price,
-                fx.convert(price, currency),
-            )
-        )
-    return dict(grouped)
+    return {item_id: book.quotes(item_id, qty_for.get(item_id, default_qty)) for item_id in book.item_ids()}
 
 
 def market_median(quotes: list[Quote], *, excluding_supplier: int | None = None) -> Decimal | None:
