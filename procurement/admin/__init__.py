@@ -1,5 +1,6 @@
 """Procurement admin, one module per area, re-exported for callers."""
 
+from procurement.admin.boms import BomLineAdmin, CostRatesAdmin  # noqa: F401
 from procurement.admin.sourcing import (  # noqa: F401
     ComponentProfileAdmin,
     PriceBreakFormSet,
