@@ -11,7 +11,7 @@ class ProcurementConfig(AppConfig):
         from erp import roles
         from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
-        from procurement.demo import seed_procurement
+        from procurement.demo import seed_boms, seed_procurement
 
         nav_register(NavEntry("procurement", _("Suppliers"), "supplier-list", "procurement.view_supplier"))
         nav_register(
@@ -54,3 +54,4 @@ class ProcurementConfig(AppConfig):
         for role in (roles.PLANNING, roles.FINANCE):
             roles.role_grant(role, {"procurement.view_supplieroffer"})
         demo_step_register(seed_procurement)
+        demo_step_register(seed_boms)
