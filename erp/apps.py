@@ -21,7 +21,8 @@ class ErpConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="erp.sync_roles")
 
-        import erp.importers  # noqa: F401  (registers the kernel's Excel datasets)
+        import erp.importers
+        import erp.lookups  # noqa: F401  (registers the in_ids lookup)
         from erp.navigation import NavEntry, nav_register
 
         nav_register(

@@ -91,6 +91,10 @@ class FxTable:
             raise _fx_rate_missing(currency, self.on)
         return rate
 
+    def known(self) -> dict[str, Decimal]:
+        """Currency code -> rate, for the currencies that have one on the day."""
+        return {code: rate for code, rate in self._rates.items() if rate is not None}
+
     def has_rate(self, currency: str) -> bool:
         return self._rates.get(currency) is not None
 

@@ -17,6 +17,10 @@ class ProcurementConfig(AppConfig):
         nav_register(
             NavEntry("procurement", _("Supplier offers"), "supplier-offer-list", "procurement.view_supplieroffer")
         )
+        nav_register(NavEntry("procurement", _("Components"), "component-list", "procurement.view_componentprofile"))
+        nav_register(NavEntry("procurement", _("Bills of materials"), "bom-list", "procurement.view_bomline"))
+        nav_register(NavEntry("procurement", _("Product costs"), "cost-overview", "procurement.view_supplieroffer"))
+        nav_register(NavEntry("procurement", _("Cost outliers"), "cost-outlier-list", "procurement.view_supplieroffer"))
         roles.role_grant(
             roles.PROCUREMENT,
             {

@@ -12,10 +12,11 @@ from decimal import ROUND_CEILING, Decimal
 
 from erp.errors import ApplicationError
 from erp.models import Item
-from erp.selectors import prices_in_force
+from erp.selectors import FxTable, prices_in_force
 from procurement.models import CostRates
 from procurement.selectors.boms import MAX_BOM_DEPTH, BomRow, bom_rows, scrap_factor
-from procurement.selectors.market import DEFAULT_COSTING_LOT, OfferBook, Quote, cheapest
+from procurement.selectors.market import DEFAULT_COSTING_LOT, Quote, cheapest
+from procurement.selectors.market_sql import cheapest_quotes
 
 MAX_COSTING_LOT = 100_000_000
 
@@ -148,11 +149,14 @@ def cost_rollups(
     items = [item for item in items if rows.get(item.pk)]
     if not items:
         return []
-    book = OfferBook(on=on, item_ids={row.child_id for lines in rows.values() for row in lines})
+    buy = {item.pk: _buy_quantities(rows, item.pk, lot) for item in items}
+    cheapest_of = cheapest_quotes(
+        on=on, need=[(root, part, qty) for root, parts in buy.items() for part, qty in parts.items()], fx=FxTable(on)
+    )
     rates = {
         item_id: (conversion, logistics)
         for item_id, conversion, logistics in CostRates.objects.filter(
-            item_id__in=[*(item.pk for item in items), *rows.keys()]
+            item_id__in_ids=[*(item.pk for item in items), *rows.keys()]
         ).values_list("item_id", "conversion_cost", "logistics_cost")
     }
     prices = {
@@ -161,7 +165,9 @@ def cost_rollups(
         .filter(item_id__in=[item.pk for item in items])
         .values_list("item_id", "list_price", "retailer_price")
     }
-    return [_rollup(item, on, lot, rows, book, rates, prices.get(item.pk), score_of) for item in items]
+    return [
+        _rollup(item, on, lot, rows, buy[item.pk], cheapest_of, rates, prices.get(item.pk), score_of) for item in items
+    ]
 
 
 def _rollup(
@@ -169,20 +175,19 @@ def _rollup(
     on: date,
     lot: int,
     rows: dict[int, list[BomRow]],
-    book: OfferBook,
+    buy_qty: dict[int, int],
+    cheapest_of: dict[tuple[int, int], list[Quote]],
     rates: dict[int, tuple[Decimal, Decimal]],
     price: tuple[Decimal, Decimal] | None,
     score_of: dict[int, Decimal] | None,
 ) -> CostRollup:
-    buy_qty = _buy_quantities(rows, item.pk, lot)
-    quotes = {item_id: book.quotes(item_id, qty) for item_id, qty in buy_qty.items()}
     warnings: list[str] = []
 
     def cost_lines(parent_id: int, qty_in_parent: Decimal, depth: int) -> tuple[list[CostLine], Decimal]:
         lines, per_parent = [], Decimal(0)
         for row in rows.get(parent_id, []) if depth <= MAX_BOM_DEPTH else []:
             in_top = qty_in_parent * row.qty_per * scrap_factor(row.scrap_pct)
-            chosen = cheapest(quotes.get(row.child_id, []), score_of=score_of)
+            chosen = cheapest(cheapest_of.get((item.pk, row.child_id), []), score_of=score_of)
             line = CostLine(row, depth, in_top, buy_qty[row.child_id], Decimal(0), Decimal(0), Source.MISSING)
             if chosen is not None:
                 line.source, line.quote, line.unit_cost = Source.OFFER, chosen, chosen.unit_price_cny

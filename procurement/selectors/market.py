@@ -1,8 +1,10 @@
-"""What the market charges: every current offer priced in CNY at a chosen quantity, read in bulk.
+"""What the market charges: current offers priced in CNY at a chosen quantity, read in bulk.
 
-Costing, the outlier report and the supplier scorecard all compare offers this way, so they read
-them here: three queries (offers, their price breaks, FX rates) whatever the number of offers, and
-plain rows instead of model instances, because these reports touch thousands of offers at once.
+``OfferBook`` reads offers and their price breaks once (three queries: offers, breaks, FX rates)
+as plain rows, not model instances, and prices them at any quantity in Python. The supplier
+scorecard uses it, and the tests use it as the reference the SQL path (``market_sql``) must agree
+with. Costing and the outlier report go through ``market_sql``, which lets the database choose.
+The quote, the choice rule and the median live here for all of them.
 """
 
 from bisect import bisect_right
@@ -45,7 +47,7 @@ def current_offers(*, on: date, item_ids: Iterable[int] | None = None) -> QueryS
         supplier__status=SupplierStatus.BLOCKED
     )
     if item_ids is not None:
-        offers = offers.filter(item_id__in=list(item_ids))
+        offers = offers.filter(item_id__in_ids=list(item_ids))
     return offers
 
 

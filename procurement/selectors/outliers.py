@@ -11,7 +11,9 @@ from datetime import date
 from decimal import Decimal
 
 from erp.models import Item
-from procurement.selectors.market import DEFAULT_COSTING_LOT, Quote, quotes_by_item
+from erp.selectors import FxTable
+from procurement.selectors.market import DEFAULT_COSTING_LOT, Quote
+from procurement.selectors.market_sql import outlier_price_lists
 
 OUTLIER_RATIO = Decimal(2)
 MIN_OTHER_OFFERS = 2
@@ -52,9 +54,12 @@ class Outlier:
         return (self.quote.unit_price_cny - self.median_of_others) * self.planned_qty
 
 
-def _median_without(prices: list[Decimal], index: int) -> Decimal:
-    """The median of sorted ``prices`` with the one at ``index`` left out, without copying the list."""
-    remaining = len(prices) - 1
+def _median_without(prices: dict[int, Decimal] | list[Decimal], index: int, count: int | None = None) -> Decimal:
+    """The median of ``count`` sorted prices with the one at ``index`` left out.
+
+    ``prices`` maps a position to its price and needs only the positions around the middle.
+    """
+    remaining = (len(prices) if count is None else count) - 1
 
     def at(position: int) -> Decimal:
         return prices[position if position < index else position + 1]
@@ -76,19 +81,18 @@ def cost_outliers(
     knows it, else ``qty``. Sorted by excess spend, then ratio, largest first.
     """
     planned = planned_quantities(on) if planned is None else planned
-    quotes = quotes_by_item(on=on, qty_for={k: v for k, v in planned.items() if v > 0}, default_qty=qty)
+    lists = outlier_price_lists(
+        on=on, qty=qty, planned=planned, ratio=ratio, min_offers=MIN_OTHER_OFFERS + 1, fx=FxTable(on)
+    )
     found: list[tuple[Quote, Decimal, int, Decimal]] = []
-    for item_quotes in quotes.values():
-        if len(item_quotes) < MIN_OTHER_OFFERS + 1:
-            continue
-        ranked = sorted(item_quotes, key=lambda q: q.unit_price_cny)
-        prices = [q.unit_price_cny for q in ranked]
-        # Only the dearest can be outliers: a price at or above twice the median of the rest.
-        for index in range(len(ranked) - 1, -1, -1):
-            median = _median_without(prices, index)
+    for price_list in lists.values():
+        prices = {position: quote.unit_price_cny for position, quote in price_list.by_position.items()}
+        # Only the dearest can be outliers: a price at or above ``ratio`` x the median of the rest.
+        for index in sorted(price_list.by_position, reverse=True):
+            median = _median_without(prices, index, price_list.count)
             if prices[index] < ratio * median:
                 break
-            found.append((ranked[index], median, len(ranked) - 1, prices[index] / median))
+            found.append((price_list.by_position[index], median, price_list.count - 1, prices[index] / median))
     items = {
         pk: (sku, name, category or "")
         for pk, sku, name, category in Item.objects.filter(pk__in={q.item_id for q, *_ in found}).values_list(

@@ -54,11 +54,24 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
     [
         (
             "procurement_user",
-            {"component-profiles", "fx-rates", "items", "prices", "supplier-offers", "suppliers"},
+            {
+                "bom-lines",
+                "component-profiles",
+                "cost-rates",
+                "fx-rates",
+                "items",
+                "prices",
+                "supplier-offers",
+                "suppliers",
+            },
             ["component-profiles", "items", "supplier-offers", "suppliers"],
         ),
         ("sales_user", {"fx-rates", "items", "prices", "suppliers"}, ["prices"]),
-        ("finance_user", {"fx-rates", "items", "prices", "supplier-offers", "suppliers"}, ["fx-rates"]),
+        (
+            "finance_user",
+            {"bom-lines", "cost-rates", "fx-rates", "items", "prices", "supplier-offers", "suppliers"},
+            ["fx-rates"],
+        ),
     ],
 )
 def test_dataset_list_says_which_the_user_can_import(api_client, request, user_fixture, visible, importable):

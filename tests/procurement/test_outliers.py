@@ -3,12 +3,15 @@ from decimal import Decimal
 from statistics import median
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from erp.models import Currency
+from erp.models import Currency, FxRate
+from erp.selectors import FxTable
 from procurement import selectors
 from procurement.models import Supplier
+from procurement.selectors.market import OfferBook, cheapest, market_median
+from procurement.selectors.market_sql import cheapest_quotes
 from procurement.selectors.outliers import _median_without
 from tests.erp.factories import FxRateFactory, ItemFactory
 from tests.procurement.factories import ComponentProfileFactory, SupplierFactory, SupplierOfferFactory
@@ -86,3 +89,47 @@ def test_median_without_matches_the_statistics_module(prices, data):
     prices = sorted(prices)
     index = data.draw(st.integers(0, len(prices) - 1))
     assert _median_without(prices, index) == median(prices[:index] + prices[index + 1 :])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(  # per part: offers as (price in cents, bulk discount %, in USD)
+        st.lists(st.tuples(st.integers(1, 5000), st.integers(0, 60), st.booleans()), min_size=1, max_size=7),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from([1, 5000, 20000]),
+)
+def test_database_pricing_matches_pricing_every_offer_in_python(parts, qty):
+    """The SQL path (cheapest offers, outlier candidates) chooses what brute force in Python chooses."""
+    usd = Currency.objects.get(code="USD")
+    if not FxRate.objects.filter(currency=usd).exists():
+        FxRateFactory(currency=usd, date=date(2026, 11, 1), rate=D("7.1"))
+    items = []
+    for offers_of_part in parts:
+        item = ItemFactory()
+        items.append(item)
+        for cents, discount, in_usd in offers_of_part:
+            price = D(cents) / 100
+            SupplierOfferFactory(
+                item=item,
+                currency=usd if in_usd else Currency.objects.get(code="CNY"),
+                breaks=[(1, price), (5000, (price * (100 - discount) / 100).quantize(D("0.000001")))],
+            )
+    book = OfferBook(on=ON, item_ids=[item.pk for item in items])
+    need = [(0, item.pk, qty) for item in items]
+    fast = cheapest_quotes(on=ON, need=need, fx=FxTable(ON))
+    for item in items:
+        quotes = book.quotes(item.pk, qty)
+        assert cheapest(fast[(0, item.pk)]) == cheapest(quotes)
+    expected = set()
+    for item in items:
+        quotes = book.quotes(item.pk, qty)
+        if len(quotes) < 3:
+            continue
+        for quote in quotes:
+            others = market_median(quotes, excluding_supplier=quote.supplier_id)
+            if quote.unit_price_cny >= 2 * others:
+                expected.add(quote.offer_id)
+    found = {o.quote.offer_id for o in selectors.cost_outliers(on=ON, qty=qty) if o.quote.item_id in book.item_ids()}
+    assert found == expected
