@@ -26,7 +26,7 @@ from erp.excel.datasets import Dataset, Row, dataset_register
 from erp.importers import resolve_item_skus
 from erp.models import Item
 from procurement.models import MAX_SCRAP_PCT, MIN_QTY_PER, BomLine, CostRates
-from procurement.services.boms import _lock_bom_structure
+from procurement.services.boms import bom_structure_lock
 
 
 class BomLineFilter(django_filters.FilterSet):
@@ -181,7 +181,7 @@ class BomLineDataset(Dataset):
         if "links" not in context:
             # Read stored lines under the lock the services take, held until the import's transaction ends,
             # and before the first chunk is written: ``finish`` runs after the writes.
-            _lock_bom_structure()
+            bom_structure_lock()
             context["links"] = list(BomLine.objects.order_by().values_list("parent_id", "child_id").distinct())
         stored: dict[tuple[int, int], list[tuple[date, date | None]]] = context.setdefault("stored", {})
         in_file: dict[tuple[int, int], list[_Period]] = context.setdefault("in_file", {})

@@ -18,7 +18,7 @@ BOM_EDITABLE_FIELDS = {"qty_per", "scrap_pct", "valid_from", "valid_to", "note"}
 _BOM_STRUCTURE_LOCK = 0x7E3B0_0001
 
 
-def _lock_bom_structure() -> None:
+def bom_structure_lock() -> None:
     """Serialise changes to BOM structure so two edits cannot close a loop between them.
 
     A cycle can span rows no single row lock covers, so PostgreSQL takes one advisory lock
@@ -100,7 +100,7 @@ def bom_line_create(
     valid_to: date | None = None,
     note: str = "",
 ) -> BomLine:
-    _lock_bom_structure()
+    bom_structure_lock()
     line = BomLine(
         parent=parent,
         child=child,
@@ -123,7 +123,7 @@ def bom_line_update(*, acting_user: Any, line: BomLine, reason: str = "", **chan
                 "The parent and component of a BOM line cannot be changed; end the line and add a new one.",
                 {"fields": {name: ["This field cannot be changed."]}},
             )
-    _lock_bom_structure()
+    bom_structure_lock()
     line = BomLine.objects.select_related("parent", "child").get(pk=line.pk)
     if isinstance(changes.get("note"), str):
         changes["note"] = changes["note"].strip()
