@@ -43,6 +43,7 @@ class ProcurementConfig(AppConfig):
         roles.role_grant(
             roles.PLANNING,
             {
+                "procurement.view_componentprofile",
                 "procurement.view_bomline",
                 "procurement.add_bomline",
                 "procurement.change_bomline",
