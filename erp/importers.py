@@ -176,7 +176,7 @@ class PriceDataset(Dataset):
     def check(self, rows: list[Row], context: dict) -> None:
         # Row rules now; overlaps once the whole file is known (``finish``), so row order does not matter.
         stored: dict[int, list[tuple[date, date | None]]] = context.setdefault("stored", {})
-        in_file: dict[int, list[_Period]] = context.setdefault("in_file", {})
+        in_file: dict[int, list[Period]] = context.setdefault("in_file", {})
         new_items = {row.values["item_id"] for row in rows} - stored.keys()
         for item_id in new_items:
             stored[item_id] = []
@@ -193,41 +193,54 @@ class PriceDataset(Dataset):
                 row.error("valid_to", "is before valid_from")
             if row.ok:
                 in_file.setdefault(values["item_id"], []).append(
-                    _Period(values["valid_from"], valid_to, row.number, values["_sku"])
+                    Period(values["valid_from"], valid_to, row.number, values["_sku"])
                 )
 
     def finish(self, context: dict) -> list[tuple[int, str, str]]:
-        errors = []
-        for item_id, rows in context.get("in_file", {}).items():
-            replaced = {period.start for period in rows}  # a row with a stored start replaces that period
-            periods = [
-                _Period(start, end, None, rows[0].sku)
-                for start, end in context["stored"][item_id]
-                if start not in replaced
-            ]
-            periods = sorted(periods + rows, key=lambda p: (p.start, p.row or 0))
-            reach: _Period | None = None  # of the periods so far, the one that ends last
-            for period in periods:
-                if reach is not None and (reach.end is None or reach.end >= period.start):
-                    blamed, other = (period, reach) if period.row else (reach, period)
-                    if blamed.row:
-                        errors.append((blamed.row, "valid_from", f"overlaps {other.describe()}"))
-                if reach is None or (reach.end is not None and (period.end is None or period.end > reach.end)):
-                    reach = period
-        return errors
+        return period_overlaps(context.get("in_file", {}), context.get("stored", {}))
 
 
 @dataclass(frozen=True)
-class _Period:
+class Period:
+    """A validity period from a row of a file (``row``) or from the database (``row`` None)."""
+
     start: date
     end: date | None
-    row: int | None  # None: a stored period
-    sku: str
+    row: int | None
+    what: str  # what the period belongs to, e.g. a SKU
+    stored: str = "a stored period"  # how to name a stored one
 
     def describe(self) -> str:
-        origin = f"row {self.row}" if self.row else "a stored period"
+        origin = f"row {self.row}" if self.row else self.stored
         end = self.end.isoformat() if self.end else "open-ended"
-        return f"{origin} of {self.sku} ({self.start.isoformat()} to {end})"
+        return f"{origin} of {self.what} ({self.start.isoformat()} to {end})"
+
+
+def period_overlaps(
+    in_file: dict, stored: dict, *, stored_label: str = "a stored period", advice: str = ""
+) -> list[tuple[int, str, str]]:
+    """Errors for the file's periods that overlap each other or a stored one of the same key.
+
+    ``in_file`` maps a key to the file's ``Period``s, ``stored`` maps it to the database's
+    (start, end) pairs. A row with a stored start replaces that stored period, so a file can
+    end one period and start the next.
+    """
+    errors = []
+    for key, rows in in_file.items():
+        replaced = {period.start for period in rows}
+        periods = [
+            Period(start, end, None, rows[0].what, stored_label) for start, end in stored[key] if start not in replaced
+        ]
+        periods = sorted(periods + rows, key=lambda p: (p.start, p.row or 0))
+        reach: Period | None = None  # of the periods so far, the one that ends last
+        for period in periods:
+            if reach is not None and (reach.end is None or reach.end >= period.start):
+                blamed, other = (period, reach) if period.row else (reach, period)
+                if blamed.row:
+                    errors.append((blamed.row, "valid_from", f"overlaps {other.describe()}{advice}"))
+            if reach is None or (reach.end is not None and (period.end is None or period.end > reach.end)):
+                reach = period
+    return errors
 
 
 class FxRateDataset(Dataset):

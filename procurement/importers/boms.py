@@ -10,7 +10,6 @@ is taken first, so a concurrent edit cannot close a loop with the file.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -23,10 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from erp.excel.bulk import insert_history
 from erp.excel.columns import DateColumn, DecimalColumn, KeyColumn, TextColumn
 from erp.excel.datasets import Dataset, Row, dataset_register
-from erp.importers import resolve_item_skus
+from erp.importers import Period, period_overlaps, resolve_item_skus
 from erp.models import Item
 from procurement.models import MAX_SCRAP_PCT, MIN_QTY_PER, BomLine, CostRates
-from procurement.services.boms import bom_structure_lock
+from procurement.services.boms import bom_cycle_path, bom_structure_lock
 
 
 class BomLineFilter(django_filters.FilterSet):
@@ -66,39 +65,6 @@ class CostRatesFilter(django_filters.FilterSet):
 
 def _refuse_components(why: str):
     return lambda sku, kind: f"{sku} is a component; {why}" if kind == Item.Kind.COMPONENT else None
-
-
-@dataclass(frozen=True)
-class _Period:
-    start: date
-    end: date | None
-    row: int | None  # None: a stored line
-    what: str  # "PARENT <- CHILD"
-
-    def describe(self) -> str:
-        origin = f"row {self.row}" if self.row else "the stored line"
-        end = self.end.isoformat() if self.end else "open-ended"
-        return f"{origin} {self.what} ({self.start.isoformat()} to {end})"
-
-
-def _loop_path(children: dict[int, list[int]], parent_id: int, child_id: int) -> list[int] | None:
-    """The item ids of the loop a line parent <- child would close, parent first and last; else None.
-
-    The same walk as ``procurement.services.boms.bom_cycle_path``, over an adjacency the caller keeps
-    up to date, so checking a file costs the size of each row's subtree rather than of the whole BOM.
-    """
-    stack: list[tuple[int, list[int]]] = [(child_id, [parent_id, child_id])]
-    seen: set[int] = set()
-    while stack:
-        node, path = stack.pop()
-        if node == parent_id:
-            return path
-        if node in seen:
-            continue
-        seen.add(node)
-        for next_id in sorted(children.get(node, ()), reverse=True):
-            stack.append((next_id, [*path, next_id]))
-    return None
 
 
 class BomLineDataset(Dataset):
@@ -184,7 +150,7 @@ class BomLineDataset(Dataset):
             bom_structure_lock()
             context["links"] = list(BomLine.objects.order_by().values_list("parent_id", "child_id").distinct())
         stored: dict[tuple[int, int], list[tuple[date, date | None]]] = context.setdefault("stored", {})
-        in_file: dict[tuple[int, int], list[_Period]] = context.setdefault("in_file", {})
+        in_file: dict[tuple[int, int], list[Period]] = context.setdefault("in_file", {})
         edges: list[tuple[int, int, int, str, str]] = context.setdefault("edges", [])
         pairs = {(row.values["parent_id"], row.values["child_id"]) for row in rows} - stored.keys()
         for pair in pairs:
@@ -205,7 +171,7 @@ class BomLineDataset(Dataset):
             if row.ok:
                 what = f"{values['_parent']} <- {values['_sku']}"
                 in_file.setdefault((values["parent_id"], values["child_id"]), []).append(
-                    _Period(values["valid_from"], valid_to, row.number, what)
+                    Period(values["valid_from"], valid_to, row.number, what)
                 )
                 edges.append((row.number, values["parent_id"], values["child_id"], values["_parent"], values["_sku"]))
 
@@ -213,24 +179,12 @@ class BomLineDataset(Dataset):
         return self._overlaps(context) + self._loops(context)
 
     def _overlaps(self, context: dict) -> list[tuple[int, str, str]]:
-        errors = []
-        for pair, rows in context.get("in_file", {}).items():
-            replaced = {period.start for period in rows}  # a row with a stored start replaces that line
-            periods = [
-                _Period(start, end, None, rows[0].what)
-                for start, end in context["stored"][pair]
-                if start not in replaced
-            ]
-            periods = sorted(periods + rows, key=lambda p: (p.start, p.row or 0))
-            reach: _Period | None = None  # of the periods so far, the one that ends last
-            for period in periods:
-                if reach is not None and (reach.end is None or reach.end >= period.start):
-                    blamed, other = (period, reach) if period.row else (reach, period)
-                    if blamed.row:
-                        errors.append((blamed.row, "valid_from", f"overlaps {other.describe()}; end that line first"))
-                if reach is None or (reach.end is not None and (period.end is None or period.end > reach.end)):
-                    reach = period
-        return errors
+        return period_overlaps(
+            context.get("in_file", {}),
+            context.get("stored", {}),
+            stored_label="the stored line",
+            advice="; end that line first",
+        )
 
     def _loops(self, context: dict) -> list[tuple[int, str, str]]:
         """Add the file's new parent <- child links in row order; a link that closes a loop is an error.
@@ -252,7 +206,7 @@ class BomLineDataset(Dataset):
             skus.update({parent_id: parent_sku, child_id: child_sku})
             if child_id in children.get(parent_id, ()):
                 continue  # a link already there (stored, or added by an earlier row) cannot close a new loop
-            path = _loop_path(children, parent_id, child_id)
+            path = bom_cycle_path(parent_id=parent_id, child_id=child_id, children=children)
             if path is not None:
                 found.append((number, path))
                 continue

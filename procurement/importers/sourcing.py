@@ -8,7 +8,6 @@ who changed it and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -27,7 +26,7 @@ from erp.excel.columns import (
     TextColumn,
 )
 from erp.excel.datasets import Dataset, Row, dataset_register
-from erp.importers import check_currency_codes, resolve_item_skus
+from erp.importers import Period, check_currency_codes, period_overlaps, resolve_item_skus
 from erp.models import CURRENCY_PATTERN, SKU_PATTERN, Item
 from procurement.filters import ComponentProfileFilter, SupplierFilter, SupplierOfferFilter
 from procurement.models import (
@@ -308,7 +307,7 @@ class SupplierOfferDataset(Dataset):
 
     def check(self, rows: list[Row], context: dict) -> None:
         stored: dict[tuple[int, int], list[tuple[date, date | None]]] = context.setdefault("stored", {})
-        in_file: dict[tuple[int, int], list[_Period]] = context.setdefault("in_file", {})
+        in_file: dict[tuple[int, int], list[Period]] = context.setdefault("in_file", {})
         pairs = {(row.values["supplier_id"], row.values["item_id"]) for row in rows} - stored.keys()
         for pair in pairs:
             stored[pair] = []
@@ -329,7 +328,7 @@ class SupplierOfferDataset(Dataset):
             self._check_breaks(row, moq)
             if row.ok:
                 in_file.setdefault((values["supplier_id"], values["item_id"]), []).append(
-                    _Period(values["valid_from"], valid_to, row.number, f"{values['_supplier']} {values['_sku']}")
+                    Period(values["valid_from"], valid_to, row.number, f"{values['_supplier']} {values['_sku']}")
                 )
 
     def _check_breaks(self, row: Row, moq: int) -> None:
@@ -358,24 +357,7 @@ class SupplierOfferDataset(Dataset):
         values[BREAKS] = breaks
 
     def finish(self, context: dict) -> list[tuple[int, str, str]]:
-        errors = []
-        for pair, rows in context.get("in_file", {}).items():
-            replaced = {period.start for period in rows}  # a row with a stored start replaces that offer
-            periods = [
-                _Period(start, end, None, rows[0].what)
-                for start, end in context["stored"][pair]
-                if start not in replaced
-            ]
-            periods = sorted(periods + rows, key=lambda p: (p.start, p.row or 0))
-            reach: _Period | None = None  # of the periods so far, the one that ends last
-            for period in periods:
-                if reach is not None and (reach.end is None or reach.end >= period.start):
-                    blamed, other = (period, reach) if period.row else (reach, period)
-                    if blamed.row:
-                        errors.append((blamed.row, "valid_from", f"overlaps {other.describe()}"))
-                if reach is None or (reach.end is not None and (period.end is None or period.end > reach.end)):
-                    reach = period
-        return errors
+        return period_overlaps(context.get("in_file", {}), context.get("stored", {}), stored_label="a stored offer")
 
     def changed_fields(self, row: Row) -> list[str]:
         obj, skip = row.existing, {*self.key, *(attr for pair in BREAK_ATTRS for attr in pair)}
@@ -425,19 +407,6 @@ class SupplierOfferDataset(Dataset):
                 offer.note,
             ]
             yield [column.export(value) for column, value in zip(self.columns, values, strict=True)]
-
-
-@dataclass(frozen=True)
-class _Period:
-    start: date
-    end: date | None
-    row: int | None  # None: a stored offer
-    what: str  # supplier code and SKU
-
-    def describe(self) -> str:
-        origin = f"row {self.row}" if self.row else "a stored offer"
-        end = self.end.isoformat() if self.end else "open-ended"
-        return f"{origin} of {self.what} ({self.start.isoformat()} to {end})"
 
 
 for _dataset in (SupplierDataset(), ComponentProfileDataset(), SupplierOfferDataset()):

@@ -1,6 +1,7 @@
 """Writes to bills of materials and cost rates. Keyword-only, atomic, attributed to ``acting_user``."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,11 +30,12 @@ def bom_structure_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BOM_STRUCTURE_LOCK])
 
 
-def bom_cycle_path(*, parent_id: int, child_id: int, edges: list[tuple[int, int]]) -> list[int] | None:
-    """The item ids of the loop that a line parent <- child would close, parent first and last; else None."""
-    children = defaultdict(list)
-    for from_id, to_id in edges:
-        children[from_id].append(to_id)
+def bom_cycle_path(*, parent_id: int, child_id: int, children: Mapping[int, Iterable[int]]) -> list[int] | None:
+    """The item ids of the loop that a line parent <- child would close, parent first and last; else None.
+
+    ``children`` maps an item id to the ids of its components (the importer keeps one up to date
+    as it adds a file's rows; the services build it from the stored lines).
+    """
     # Depth-first from the child: reaching the parent again means the new line closes a loop.
     stack: list[tuple[int, list[int]]] = [(child_id, [parent_id, child_id])]
     seen: set[int] = set()
@@ -44,14 +46,16 @@ def bom_cycle_path(*, parent_id: int, child_id: int, edges: list[tuple[int, int]
         if node in seen:
             continue
         seen.add(node)
-        for next_id in sorted(children[node], reverse=True):
+        for next_id in sorted(children.get(node, ()), reverse=True):
             stack.append((next_id, [*path, next_id]))
     return None
 
 
 def _check_no_cycle(line: BomLine) -> None:
-    edges = list(BomLine.objects.exclude(pk=line.pk).values_list("parent_id", "child_id").distinct())
-    path = bom_cycle_path(parent_id=line.parent_id, child_id=line.child_id, edges=edges)
+    children = defaultdict(list)
+    for parent_id, child_id in BomLine.objects.exclude(pk=line.pk).values_list("parent_id", "child_id").distinct():
+        children[parent_id].append(child_id)
+    path = bom_cycle_path(parent_id=line.parent_id, child_id=line.child_id, children=children)
     if path is None:
         return
     skus = dict(Item.objects.filter(pk__in=path).values_list("pk", "sku"))

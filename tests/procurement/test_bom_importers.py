@@ -135,8 +135,11 @@ def test_every_bad_value_is_named_by_row_and_column_and_nothing_is_written(tmp_p
     assert found[(10, "child_sku")] == "no item has the SKU 'CP-NOPE'"
     assert found[(11, "parent_sku")] == "no item has the SKU 'AS-NOPE'"
     assert "cannot be a component of itself" in found[(12, "child_sku")]
-    assert "overlaps the stored line TP-P <- CP-SCREW (2026-01-01 to open-ended)" in found[(13, "valid_from")]
-    assert "overlaps row 14 AS-C <- CP-GLUE (2026-01-01 to 2026-06-30)" in found[(15, "valid_from")]
+    assert (
+        "overlaps the stored line of TP-P <- CP-SCREW (2026-01-01 to open-ended); end that line first"
+        in found[(13, "valid_from")]
+    )
+    assert "overlaps row 14 of AS-C <- CP-GLUE (2026-01-01 to 2026-06-30)" in found[(15, "valid_from")]
     assert "repeats the key" in found[(16, "parent_sku")]
     assert "is not a number" in found[(17, "qty_per")]
     assert "is not a date" in found[(18, "valid_from")]

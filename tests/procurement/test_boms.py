@@ -106,7 +106,10 @@ def test_a_shared_part_in_two_branches_is_not_a_cycle():
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=20), st.integers(0, 6), st.integers(0, 6))
 def test_cycle_path_is_found_exactly_when_the_child_reaches_the_parent(edges, parent, child):
     edges = [(a, b) for a, b in edges if a != b]
-    path = services.bom_cycle_path(parent_id=parent, child_id=child, edges=edges)
+    children = {}
+    for a, b in edges:
+        children.setdefault(a, []).append(b)
+    path = services.bom_cycle_path(parent_id=parent, child_id=child, children=children)
     reachable, frontier = {child}, [child]
     while frontier:
         node = frontier.pop()
