@@ -1,5 +1,19 @@
 """Procurement services, one module per area, re-exported for callers."""
 
+from procurement.services.purchasing import (  # noqa: F401
+    LineTerms,
+    ReceiptInput,
+    purchase_order_cancel,
+    purchase_order_confirm,
+    purchase_order_create,
+    purchase_order_line_add,
+    purchase_order_line_remove,
+    purchase_order_line_terms,
+    purchase_order_line_update,
+    purchase_order_receive,
+    purchase_order_send,
+    supplier_user_link,
+)
 from procurement.services.sourcing import (  # noqa: F401
     BLOCK_PERMISSION,
     OFFER_EDITABLE_FIELDS,
