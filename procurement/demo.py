@@ -169,3 +169,8 @@ def seed_procurement(*, scale: str) -> str:
     if not (created or profiles or offers):
         return ""
     return f"{created} suppliers, {profiles} component profiles, {offers} supplier offers"
+
+
+def seed_purchasing(*, scale: str) -> str:
+    """Demo purchase orders and the supplier integration user (filled in below)."""
+    return ""
