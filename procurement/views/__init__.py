@@ -1,5 +1,18 @@
 """Procurement views, one module per area, re-exported for callers."""
 
+from procurement.views.purchasing import (  # noqa: F401
+    PurchaseOrderCancelView,
+    PurchaseOrderConfirmView,
+    PurchaseOrderCreateView,
+    PurchaseOrderDetailView,
+    PurchaseOrderLineAddView,
+    PurchaseOrderLineRemoveView,
+    PurchaseOrderListView,
+    PurchaseOrderReceiveView,
+    PurchaseOrderSendView,
+    SupplierRankingView,
+    SupplierScorecardView,
+)
 from procurement.views.sourcing import (  # noqa: F401
     SupplierCreateView,
     SupplierDetailView,
