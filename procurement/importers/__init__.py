@@ -1,5 +1,6 @@
 """Procurement importers, one module per area, re-exported for callers."""
 
+from procurement.importers.purchasing import PurchaseOrderLineDataset  # noqa: F401
 from procurement.importers.sourcing import (  # noqa: F401
     BREAK_ATTRS,
     BREAKS,
