@@ -7,13 +7,20 @@ import pytest
 from django.db import connection, connections
 
 from erp.errors import ApplicationError
+from erp.models import Currency
 from procurement import services
 from procurement.models import PurchaseOrderLine, Receipt
 from procurement.services import ReceiptInput
 from tests.erp.factories import ItemFactory
 from tests.procurement.factories import SupplierFactory, make_offer, make_order
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _base_currency():
+    """A transactional test starts from a flushed database: put back the migration's CNY that the factories use."""
+    Currency.objects.get_or_create(code="CNY", defaults={"name": "Chinese yuan", "decimal_places": 2})
 
 
 def _race(count: int, target) -> list:
