@@ -26,3 +26,16 @@ def demo_step_register(step: DemoStep) -> DemoStep:
 
 def demo_steps() -> list[Callable[..., str]]:
     return list(_STEPS)
+
+
+_LOGINS: list[tuple[str, str, str]] = []
+
+
+def demo_login_register(username: str, role: str, where: str) -> None:
+    """An extra demo login that ``seed_demo`` prints with the others (e.g. a supplier's API user)."""
+    if (username, role, where) not in _LOGINS:
+        _LOGINS.append((username, role, where))
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return list(_LOGINS)

@@ -11,7 +11,7 @@ class ProcurementConfig(AppConfig):
         from erp import roles
         from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
-        from procurement.demo import seed_boms, seed_procurement
+        from procurement.demo import seed_boms, seed_procurement, seed_purchasing
 
         nav_register(NavEntry("procurement", _("Suppliers"), "supplier-list", "procurement.view_supplier"))
         nav_register(
@@ -21,6 +21,10 @@ class ProcurementConfig(AppConfig):
         nav_register(NavEntry("procurement", _("Bills of materials"), "bom-list", "procurement.view_bomline"))
         nav_register(NavEntry("procurement", _("Product costs"), "cost-overview", "procurement.view_supplieroffer"))
         nav_register(NavEntry("procurement", _("Cost outliers"), "cost-outlier-list", "procurement.view_supplieroffer"))
+        nav_register(
+            NavEntry("procurement", _("Purchase orders"), "purchase-order-list", "procurement.view_purchaseorder"),
+            NavEntry("procurement", _("Supplier scorecards"), "supplier-ranking", "procurement.view_purchaseorder"),
+        )
         roles.role_grant(
             roles.PROCUREMENT,
             {
@@ -58,5 +62,38 @@ class ProcurementConfig(AppConfig):
             roles.role_grant(role, {"procurement.view_supplier"})
         for role in (roles.PLANNING, roles.FINANCE):
             roles.role_grant(role, {"procurement.view_supplieroffer"})
+        # Purchasing: procurement runs orders end to end, logistics receives goods, planning and finance read.
+        roles.role_grant(
+            roles.PROCUREMENT,
+            {
+                "procurement.view_purchaseorder",
+                "procurement.add_purchaseorder",
+                "procurement.change_purchaseorder",
+                "procurement.send_purchaseorder",
+                "procurement.confirm_purchaseorder",
+                "procurement.receive_purchaseorder",
+                "procurement.cancel_purchaseorder",
+                "procurement.view_purchaseorderline",
+                "procurement.add_purchaseorderline",
+                "procurement.change_purchaseorderline",
+                "procurement.view_receipt",
+                "procurement.view_supplieruser",
+            },
+        )
+        roles.role_grant(
+            roles.LOGISTICS,
+            {
+                "procurement.view_purchaseorder",
+                "procurement.receive_purchaseorder",
+                "procurement.view_purchaseorderline",
+                "procurement.view_receipt",
+            },
+        )
+        for role in (roles.PLANNING, roles.FINANCE):
+            roles.role_grant(
+                role,
+                {"procurement.view_purchaseorder", "procurement.view_purchaseorderline", "procurement.view_receipt"},
+            )
         demo_step_register(seed_procurement)
         demo_step_register(seed_boms)
+        demo_step_register(seed_purchasing)

@@ -4,12 +4,24 @@ then (a second step) the phones' bills of materials with their parts, offers and
 Registered with ``erp.demo.demo_step_register`` from ``ProcurementConfig.ready``. Idempotent.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
+from erp.demo import demo_login_register
 from erp.models import Currency, Item
+from erp.weeks import business_date
 from procurement import services
-from procurement.models import BomLine, ComponentProfile, CostRates, Supplier, SupplierOffer
+from procurement.models import (
+    BomLine,
+    ComponentProfile,
+    CostRates,
+    PurchaseOrder,
+    Supplier,
+    SupplierOffer,
+    SupplierUser,
+)
 
 SUPPLIER_COUNT = 100
 
@@ -665,3 +677,111 @@ def seed_boms(*, scale: str) -> str:
         f"{new_items} BOM parts, {profiles} component profiles, {offers} supplier offers, "
         f"{lines} BOM lines, {rates} cost rates"
     )
+
+
+# Purchase orders over the last five months, so the scorecard has a spread: some receipts late (after the
+# promised date), some with rejected quantities, and orders in every status.
+# note, supplier, currency, ordered days ago, [(sku, qty)], status, promised days after the order date,
+# receipts [(line, days after the promised date, received, rejected)]
+PURCHASE_ORDERS = [
+    ("demo PO 1", "SUP-006", "CNY", 150, [("CP-SCREW-M14", 50000)], "received", 20, [(1, -2, 50000, 0)]),
+    ("demo PO 2", "SUP-SCREW-X", "CNY", 140, [("CP-SCREW-M14", 20000)], "received", 21, [(1, 5, 20000, 400)]),
+    ("demo PO 3", "SUP-012", "CNY", 130, [("CP-OLED-667", 5000)], "received", 84, [(1, 0, 3000, 0), (1, 3, 2000, 0)]),
+    ("demo PO 4", "SUP-004", "CNY", 120, [("CP-BAT-5000", 10000)], "received", 60, [(1, 10, 10000, 800)]),
+    ("demo PO 5", "SUP-026", "CNY", 110, [("CP-BAT-5000", 20000)], "received", 56, [(1, -1, 20000, 100)]),
+    ("demo PO 6", "SUP-016", "CNY", 100, [("CP-CAM-50MP", 10000)], "partially_received", 30, [(1, 2, 6000, 0)]),
+    ("demo PO 7", "SUP-008", "CNY", 90, [("AS-MB-X1", 5000)], "partially_received", 28, [(1, 0, 2000, 50)]),
+    ("demo PO 8", "SUP-001", "USD", 120, [("CP-OLED-667", 2000)], "received", 91, [(1, 14, 2000, 60)]),
+    ("demo PO 9", "SUP-002", "USD", 80, [("CP-SOC-S8", 10000)], "partially_received", 63, [(1, 0, 5000, 0)]),
+    ("demo PO 10", "SUP-014", "CNY", 60, [("CP-LPDDR5-8G", 10000)], "confirmed", 56, []),
+    ("demo PO 11", "SUP-010", "CNY", 20, [("CP-GLUE-UV", 1000)], "confirmed", 14, []),
+    ("demo PO 12", "SUP-030", "CNY", 10, [("AS-CAM-X1", 1000)], "sent", 0, []),
+    ("demo PO 13", "SUP-025", "USD", 5, [("CP-UFS-128", 10000)], "sent", 0, []),
+    ("demo PO 14", "SUP-028", "CNY", 2, [("CP-SCREW-M14", 100000)], "draft", 0, []),
+    ("demo PO 15", "SUP-017", "CNY", 30, [("CP-SCREW-M14", 40000)], "cancelled", 0, []),
+    ("demo PO 16", "SUP-003", "USD", 1, [("CP-LPDDR5-8G", 5000)], "draft", 0, []),
+]
+CANCEL_REASON = "Forecast cut at the weekly meeting"
+SUPPLIER_LOGIN = ("supplier", "SUP-030")  # the demo supplier integration user and the supplier it acts for
+
+
+def _demo_user(username: str):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _seed_purchase_order(spec, today: date, buyer, receiver) -> bool:
+    note, code, currency, days_ago, lines, status, promise_days, receipts = spec
+    supplier = Supplier.objects.filter(code=code).first()
+    items = {i.sku: i for i in Item.objects.filter(sku__in=[sku for sku, _qty in lines])}
+    if supplier is None or len(items) != len(lines):
+        return False
+    order_date = today - timedelta(days=days_ago)
+    order = services.purchase_order_create(
+        acting_user=buyer,
+        supplier=supplier,
+        order_date=order_date,
+        currency=Currency.objects.get(code=currency),
+        note=note,
+        lines=[{"item": items[sku], "quantity": qty} for sku, qty in lines],
+    )
+    if status == "cancelled":
+        services.purchase_order_cancel(acting_user=buyer, order=order, reason=CANCEL_REASON)
+    if status in ("draft", "cancelled"):
+        return True
+    order = services.purchase_order_send(acting_user=buyer, order=order)
+    if status == "sent":
+        return True
+    promised = order_date + timedelta(days=promise_days)
+    order = services.purchase_order_confirm(
+        acting_user=None, order=order, promised_dates=dict.fromkeys(range(1, len(lines) + 1), promised)
+    )
+    for line, offset, received, rejected in receipts:
+        services.purchase_order_receive(
+            acting_user=receiver,
+            order=order,
+            receipts=[
+                services.ReceiptInput(
+                    line=line,
+                    received=received,
+                    accepted=received - rejected,
+                    rejected=rejected,
+                    received_on=promised + timedelta(days=offset),
+                )
+            ],
+            note="rejects: cosmetic defects" if rejected else "",
+        )
+    return True
+
+
+def _seed_supplier_user() -> int:
+    from erp.management.commands.seed_demo import DEMO_PASSWORD  # the same password as every demo login
+
+    username, code = SUPPLIER_LOGIN
+    supplier = Supplier.objects.filter(code=code).first()
+    if supplier is None:
+        return 0
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": f"{supplier.name} (API)", "email": f"{username}@demo.tempo.local", "is_staff": False},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    if not SupplierUser.objects.filter(user=user).exists():
+        services.supplier_user_link(acting_user=None, user=user, supplier=supplier)
+    return int(created)
+
+
+def seed_purchasing(*, scale: str) -> str:
+    """About 15 purchase orders in every status with late and rejected receipts, and the supplier API user."""
+    today = business_date()
+    buyer, receiver = _demo_user("procurement"), _demo_user("logistics")
+    done = set(PurchaseOrder.objects.filter(note__startswith="demo PO ").values_list("note", flat=True))
+    orders = sum(_seed_purchase_order(spec, today, buyer, receiver) for spec in PURCHASE_ORDERS if spec[0] not in done)
+    users = _seed_supplier_user()
+    if not (orders or users):
+        return ""
+    return f"{orders} purchase orders, {users} supplier API user"
+
+
+demo_login_register(SUPPLIER_LOGIN[0], "supplier API", f"/api/v1/purchase-orders/ ({SUPPLIER_LOGIN[1]}, token only)")

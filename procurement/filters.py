@@ -2,7 +2,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procurement.models import BomLine, ComponentProfile, Supplier, SupplierOffer
+from procurement.models import (
+    BomLine,
+    ComponentProfile,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    Supplier,
+    SupplierOffer,
+)
 
 
 class SupplierFilter(django_filters.FilterSet):
@@ -68,3 +76,45 @@ class BomLineFilter(django_filters.FilterSet):
 
     def filter_valid_on(self, queryset, name, value):
         return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=value), valid_from__lte=value)
+
+
+class PurchaseOrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=PurchaseOrderStatus.choices, label=_("Status"))
+    supplier = django_filters.CharFilter(field_name="supplier__code", lookup_expr="iexact", label=_("Supplier"))
+    ordered_after = django_filters.DateFilter(field_name="order_date", lookup_expr="gte", label=_("Ordered from"))
+    ordered_before = django_filters.DateFilter(field_name="order_date", lookup_expr="lte", label=_("Ordered to"))
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["q", "status", "supplier", "ordered_after", "ordered_before"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(number__icontains=value) | Q(supplier__code__icontains=value) | Q(supplier__name__icontains=value)
+        )
+
+
+class PurchaseOrderLineFilter(django_filters.FilterSet):
+    """The purchase-order list's filters, applied to the lines of the orders (for the Excel export)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(
+        field_name="order__status", choices=PurchaseOrderStatus.choices, label=_("Status")
+    )
+    supplier = django_filters.CharFilter(field_name="order__supplier__code", lookup_expr="iexact", label=_("Supplier"))
+    ordered_after = django_filters.DateFilter(
+        field_name="order__order_date", lookup_expr="gte", label=_("Ordered from")
+    )
+    ordered_before = django_filters.DateFilter(field_name="order__order_date", lookup_expr="lte", label=_("Ordered to"))
+
+    class Meta:
+        model = PurchaseOrderLine
+        fields = ["q", "status", "supplier", "ordered_after", "ordered_before"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(order__number__icontains=value)
+            | Q(order__supplier__code__icontains=value)
+            | Q(order__supplier__name__icontains=value)
+        )

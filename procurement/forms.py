@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from erp.models import Currency
 from procurement.models import MAX_SCRAP_PCT, MIN_QTY_PER, Supplier
 from procurement.selectors.costing import MAX_COSTING_LOT
+from procurement.selectors.scorecard import MAX_WINDOW_DAYS
+
+MAX_QTY = 2_147_483_647
 
 
 class SupplierForm(forms.Form):
@@ -60,3 +63,107 @@ class OutlierParamsForm(forms.Form):
     qty = forms.IntegerField(
         label=_("Compare at quantity"), min_value=1, max_value=MAX_COSTING_LOT, required=False, initial=10000
     )
+
+
+class PurchaseOrderForm(forms.Form):
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"), queryset=Supplier.objects.order_by("code"), to_field_name="code"
+    )
+    order_date = forms.DateField(label=_("Order date"), required=False, help_text=_("Empty means today."))
+    currency = forms.ModelChoiceField(
+        label=_("Currency"),
+        queryset=Currency.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Empty means the supplier's currency."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class PurchaseOrderLineForm(forms.Form):
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=-MAX_QTY, max_value=MAX_QTY)
+    unit_price = forms.DecimalField(
+        label=_("Unit price"),
+        max_digits=14,
+        decimal_places=6,
+        required=False,
+        help_text=_("Empty: from the supplier's offer at this quantity."),
+    )
+    requested_date = forms.DateField(
+        label=_("Requested date"), required=False, help_text=_("Empty: the order date plus the offer's lead time.")
+    )
+
+
+class RemoveLineForm(forms.Form):
+    line = forms.IntegerField(min_value=1, max_value=MAX_QTY)
+
+
+class SendForm(forms.Form):
+    pass
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ConfirmForm(forms.Form):
+    """One promised date per line of the order."""
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(order.lines.all())
+        for line in self.lines:
+            self.fields[f"promised_{line.line_number}"] = forms.DateField(
+                label=_("Line %(n)s promised date") % {"n": line.line_number}, initial=line.requested_date
+            )
+
+    def promised_dates(self) -> dict:
+        return {line.line_number: self.cleaned_data[f"promised_{line.line_number}"] for line in self.lines}
+
+
+class ReceiveForm(forms.Form):
+    """Received, accepted and rejected quantities for each open line, and the day they arrived."""
+
+    received_on = forms.DateField(label=_("Received on"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in order.lines.all() if line.open_qty > 0]
+        for line in self.lines:
+            for name, label in (("received", _("received")), ("accepted", _("accepted")), ("rejected", _("rejected"))):
+                self.fields[f"{name}_{line.line_number}"] = forms.IntegerField(
+                    label=f"{line.line_number} {label}", required=False, min_value=0, max_value=MAX_QTY
+                )
+
+    def rows(self):
+        """(line, received field, accepted field, rejected field) for the template."""
+        return [
+            (
+                line,
+                self[f"received_{line.line_number}"],
+                self[f"accepted_{line.line_number}"],
+                self[f"rejected_{line.line_number}"],
+            )
+            for line in self.lines
+        ]
+
+    def entries(self) -> list[tuple[int, int, int, int]]:
+        """(line number, received, accepted, rejected) for the lines with something received."""
+        data = self.cleaned_data
+        result = []
+        for line in self.lines:
+            n = line.line_number
+            received = data.get(f"received_{n}") or 0
+            if not received:
+                continue
+            rejected = data.get(f"rejected_{n}") or 0
+            accepted = data.get(f"accepted_{n}")
+            result.append((n, received, received - rejected if accepted is None else accepted, rejected))
+        return result
+
+
+class ScorecardForm(forms.Form):
+    date = forms.DateField(label=_("Window ends on"), required=False)
+    window = forms.IntegerField(label=_("Window (days)"), min_value=1, max_value=MAX_WINDOW_DAYS, required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)

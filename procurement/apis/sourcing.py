@@ -10,6 +10,12 @@ from erp.api.permissions import ModelPermissions
 from erp.api.serializers import StrictInputSerializer
 from erp.errors import ApplicationError
 from procurement import selectors, services
+from procurement.apis.purchasing import (
+    SCORECARD_PARAMETERS,
+    ScorecardPermission,
+    ScorecardSerializer,
+    scorecard_response,
+)
 from procurement.filters import ComponentProfileFilter, SupplierFilter, SupplierOfferFilter
 from procurement.models import (
     MAX_LEAD_TIME_DAYS,
@@ -117,6 +123,12 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         supplier = services.supplier_set_status(acting_user=request.user, supplier=supplier, **data.validated_data)
         return Response(SupplierSerializer(supplier).data)
+
+    @extend_schema(parameters=SCORECARD_PARAMETERS, responses={200: ScorecardSerializer})
+    @action(detail=True, methods=["get"], url_path="scorecard", permission_classes=[ScorecardPermission])
+    def scorecard(self, request, code=None):
+        """On-time, quality, price index and score over a rolling window, with the receipts behind them."""
+        return scorecard_response(request, self.get_object())
 
 
 class ComponentProfileSerializer(serializers.ModelSerializer):

@@ -31,6 +31,20 @@ from procurement.selectors.outliers import (  # noqa: F401
     planned_quantities,
     planned_quantities_register,
 )
+from procurement.selectors.purchasing import (  # noqa: F401
+    purchase_order_get,
+    purchase_order_list,
+    purchase_order_receipts,
+    purchase_orders_visible_to,
+    supplier_of_user,
+)
+from procurement.selectors.scorecard import (  # noqa: F401
+    DEFAULT_WINDOW_DAYS,
+    MAX_WINDOW_DAYS,
+    Scorecard,
+    supplier_ranking,
+    supplier_scorecard,
+)
 from procurement.selectors.sourcing import (  # noqa: F401
     component_profile_list,
     offer_unit_price,

@@ -7,6 +7,20 @@ from procurement.services.boms import (  # noqa: F401
     bom_line_update,
     cost_rates_set,
 )
+from procurement.services.purchasing import (  # noqa: F401
+    LineTerms,
+    ReceiptInput,
+    purchase_order_cancel,
+    purchase_order_confirm,
+    purchase_order_create,
+    purchase_order_line_add,
+    purchase_order_line_remove,
+    purchase_order_line_terms,
+    purchase_order_line_update,
+    purchase_order_receive,
+    purchase_order_send,
+    supplier_user_link,
+)
 from procurement.services.sourcing import (  # noqa: F401
     BLOCK_PERMISSION,
     OFFER_EDITABLE_FIELDS,

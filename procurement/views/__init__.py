@@ -9,6 +9,19 @@ from procurement.views.boms import (  # noqa: F401
     CostOverviewView,
     CostRollupView,
 )
+from procurement.views.purchasing import (  # noqa: F401
+    PurchaseOrderCancelView,
+    PurchaseOrderConfirmView,
+    PurchaseOrderCreateView,
+    PurchaseOrderDetailView,
+    PurchaseOrderLineAddView,
+    PurchaseOrderLineRemoveView,
+    PurchaseOrderListView,
+    PurchaseOrderReceiveView,
+    PurchaseOrderSendView,
+    SupplierRankingView,
+    SupplierScorecardView,
+)
 from procurement.views.sourcing import (  # noqa: F401
     SupplierCreateView,
     SupplierDetailView,

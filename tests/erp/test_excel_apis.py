@@ -40,7 +40,7 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 
 def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_user):
     body = token_client(api_client, logistics_user).get("/api/v1/excel/").json()
-    assert [row["name"] for row in body] == ["items", "prices", "suppliers"]
+    assert [row["name"] for row in body] == ["items", "prices", "purchase-order-lines", "suppliers"]
     items = body[0]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
@@ -61,15 +61,25 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
                 "fx-rates",
                 "items",
                 "prices",
+                "purchase-order-lines",
                 "supplier-offers",
                 "suppliers",
             },
-            ["component-profiles", "items", "supplier-offers", "suppliers"],
+            ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"],
         ),
         ("sales_user", {"fx-rates", "items", "prices", "suppliers"}, ["prices"]),
         (
             "finance_user",
-            {"bom-lines", "cost-rates", "fx-rates", "items", "prices", "supplier-offers", "suppliers"},
+            {
+                "bom-lines",
+                "cost-rates",
+                "fx-rates",
+                "items",
+                "prices",
+                "purchase-order-lines",
+                "supplier-offers",
+                "suppliers",
+            },
             ["fx-rates"],
         ),
     ],

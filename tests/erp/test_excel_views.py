@@ -63,7 +63,7 @@ def test_hub_lists_viewable_datasets_with_template_and_export_links(client, logi
 @pytest.mark.parametrize(
     ("user_fixture", "importable"),
     [
-        ("procurement_user", ["component-profiles", "items", "supplier-offers", "suppliers"]),
+        ("procurement_user", ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"]),
         ("sales_user", ["prices"]),
         ("finance_user", ["fx-rates"]),
     ],

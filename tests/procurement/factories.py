@@ -66,3 +66,52 @@ class SupplierOfferFactory(factory.django.DjangoModelFactory):
             PriceBreak.objects.bulk_create(
                 PriceBreak(offer=self, min_qty=q, unit_price=Decimal(p)) for q, p in (extracted or [(1, "1.00")])
             )
+
+
+def make_offer(supplier, item, *, breaks=None, moq=1000, order_multiple=500, currency="CNY", **overrides):
+    """A supplier offer through the service (so its breaks are checked), valid from 2026-01-01."""
+    from datetime import date
+    from decimal import Decimal
+
+    from procurement import services
+
+    return services.supplier_offer_create(
+        acting_user=None,
+        supplier=supplier,
+        item=item,
+        currency=Currency.objects.get(code=currency),
+        moq=moq,
+        order_multiple=order_multiple,
+        lead_time_days=overrides.pop("lead_time_days", 14),
+        valid_from=overrides.pop("valid_from", date(2026, 1, 1)),
+        breaks=breaks or [(1, Decimal("2.00")), (5000, Decimal("1.50"))],
+        **overrides,
+    )
+
+
+def make_order(supplier=None, *, lines=(), order_date=None, status="draft", promised=None, user=None):
+    """A purchase order through the services, taken as far as ``status`` (draft, sent or confirmed).
+
+    ``lines`` are (item, quantity) or (item, quantity, unit_price); ``promised`` is the promised date
+    for every line when confirming (default: the order date + 30 days).
+    """
+    from datetime import date, timedelta
+
+    from procurement import services
+
+    supplier = supplier or SupplierFactory()
+    order_date = order_date or date(2026, 6, 1)
+    rows = []
+    for line in lines:
+        item, quantity, *price = line
+        rows.append({"item": item, "quantity": quantity, "unit_price": price[0] if price else None})
+    order = services.purchase_order_create(acting_user=user, supplier=supplier, order_date=order_date, lines=rows)
+    if status in ("sent", "confirmed"):
+        order = services.purchase_order_send(acting_user=user, order=order)
+    if status == "confirmed":
+        when = promised or order_date + timedelta(days=30)
+        numbers = order.lines.values_list("line_number", flat=True)
+        order = services.purchase_order_confirm(
+            acting_user=user, order=order, promised_dates=dict.fromkeys(numbers, when)
+        )
+    return order

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from erp import roles, services
-from erp.demo import demo_steps
+from erp.demo import demo_logins, demo_steps
 from erp.models import Currency, FxRate, Item
 from erp.weeks import IsoWeek, business_date
 
@@ -207,5 +207,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<13} role")
         for username, role, _name in DEMO_USERS:
             where = "/portal/" if role == roles.RETAILER else "/dashboard/"
+            self.stdout.write(f"  {username:<13} {role:<12} -> {base_url}{where}")
+        for username, role, where in demo_logins():
             self.stdout.write(f"  {username:<13} {role:<12} -> {base_url}{where}")
         self.stdout.write(f"  API docs: {base_url}/api/docs/   Admin: {base_url}/admin/")
