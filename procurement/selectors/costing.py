@@ -17,6 +17,7 @@ from procurement.models import CostRates
 from procurement.selectors.boms import MAX_BOM_DEPTH, BomRow, bom_rows, scrap_factor
 from procurement.selectors.market import DEFAULT_COSTING_LOT, Quote, cheapest
 from procurement.selectors.market_sql import cheapest_quotes
+from procurement.selectors.scorecard import supplier_ranking
 
 MAX_COSTING_LOT = 100_000_000
 
@@ -113,6 +114,19 @@ def _buy_quantities(rows: dict[int, list[BomRow]], top_id: int, lot: int) -> dic
     return {item_id: max(1, int(qty.to_integral_value(ROUND_CEILING))) for item_id, qty in need.items()}
 
 
+def _tied(quotes: list[Quote]) -> bool:
+    """Two or more offers equal on price and lead time: only the supplier score can choose."""
+    if len(quotes) < 2:
+        return False
+    best = min((q.unit_price_cny, q.lead_time_days) for q in quotes)
+    return sum((q.unit_price_cny, q.lead_time_days) == best for q in quotes) > 1
+
+
+def _scores(on: date) -> dict[int, Decimal]:
+    """Supplier scores on ``on``, read only when a tie needs them (a few more queries, still fixed)."""
+    return {card.supplier.pk: card.score for card in supplier_ranking(on=on) if card.score is not None}
+
+
 def _check_lot(lot: int) -> None:
     if not 1 <= lot <= MAX_COSTING_LOT:
         raise ApplicationError(
@@ -153,6 +167,8 @@ def cost_rollups(
     cheapest_of = cheapest_quotes(
         on=on, need=[(root, part, qty) for root, parts in buy.items() for part, qty in parts.items()], fx=FxTable(on)
     )
+    if score_of is None and any(_tied(quotes) for quotes in cheapest_of.values()):
+        score_of = _scores(on)
     rates = {
         item_id: (conversion, logistics)
         for item_id, conversion, logistics in CostRates.objects.filter(

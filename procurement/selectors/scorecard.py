@@ -109,7 +109,7 @@ def _price_ratios(on: date, supplier_ids: set[int] | None = None) -> tuple[dict[
         if not median:
             continue
         for quote in item_quotes:
-            supplier_id = quote.offer.supplier_id
+            supplier_id = quote.supplier_id
             if supplier_ids is None or supplier_id in supplier_ids:
                 ratios[supplier_id].append(quote.unit_price_cny / median)
     return ratios, []

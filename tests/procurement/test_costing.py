@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,8 +9,15 @@ from erp.errors import ApplicationError
 from erp.models import Currency
 from procurement import selectors, services
 from procurement.models import Supplier
+from procurement.services.purchasing import ReceiptInput
 from tests.erp.factories import FxRateFactory, ItemFactory, PriceFactory, ProductFactory
-from tests.procurement.factories import AssemblyFactory, BomLineFactory, SupplierFactory, SupplierOfferFactory
+from tests.procurement.factories import (
+    AssemblyFactory,
+    BomLineFactory,
+    SupplierFactory,
+    SupplierOfferFactory,
+    make_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +153,28 @@ def test_unit_cost_is_the_sum_of_extended_costs_plus_rates(parts, conversion):
     assert rollup.material_cost == expected == sum(line.extended_cost for line in rollup.lines)
     assert rollup.unit_cost == expected + conversion
     assert sum(line.share for line in rollup.lines) + D(conversion) / rollup.unit_cost == pytest.approx(D(1))
+
+
+def test_a_tie_on_price_and_lead_time_reads_the_supplier_scores():
+    """Without given scores, the roll-up asks the scorecard only when a tie needs it."""
+    phone, part = ProductFactory(), ItemFactory()
+    BomLineFactory(parent=phone, child=part)
+    first, second = SupplierFactory(code="S-A"), SupplierFactory(code="S-B")
+    SupplierOfferFactory(supplier=first, item=part, lead_time_days=10)
+    SupplierOfferFactory(supplier=second, item=part, lead_time_days=10)
+    # No receipts, so nobody has a score and the supplier code decides.
+    assert selectors.cost_rollup(item=phone, on=ON).lines[0].supplier_code == "S-A"
+    # S-A delivers late and with rejects, S-B on time and clean: S-B now wins the tie.
+    other = ItemFactory()
+    for supplier, late, rejected in ((first, True, 40), (second, False, 0)):
+        order = make_order(supplier, lines=[(other, 100, D(1))], status="confirmed", order_date=date(2026, 9, 1))
+        line = order.lines.get()
+        day = line.promised_date + timedelta(days=5 if late else 0)
+        services.purchase_order_receive(
+            acting_user=None,
+            order=order,
+            receipts=[
+                ReceiptInput(line=line, received=100, accepted=100 - rejected, rejected=rejected, received_on=day)
+            ],
+        )
+    assert selectors.cost_rollup(item=phone, on=ON).lines[0].supplier_code == "S-B"
