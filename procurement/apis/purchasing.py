@@ -111,6 +111,14 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SupplierPurchaseOrderSerializer(PurchaseOrderSerializer):
+    """What a supplier's own token sees of an order: no internal note, no name of who typed it."""
+
+    class Meta(PurchaseOrderSerializer.Meta):
+        fields = [name for name in PurchaseOrderSerializer.Meta.fields if name not in {"note", "created_by"}]
+        read_only_fields = fields
+
+
 class PurchaseOrderLineInputSerializer(StrictInputSerializer):
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(max_value=MAX_QTY, min_value=-MAX_QTY)
@@ -203,9 +211,14 @@ class PurchaseOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         self.check_object_permissions(self.request, order)
         return order
 
+    def get_serializer_class(self):
+        if selectors.supplier_of_user(self.request.user) is not None:
+            return SupplierPurchaseOrderSerializer
+        return PurchaseOrderSerializer
+
     def _respond(self, order: PurchaseOrder, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.purchase_order_list().get(pk=order.pk)
-        return Response(PurchaseOrderSerializer(fresh).data, status=code)
+        return Response(self.get_serializer_class()(fresh).data, status=code)
 
     @extend_schema(request=PurchaseOrderInputSerializer, responses={201: PurchaseOrderSerializer})
     def create(self, request):

@@ -195,6 +195,8 @@ def test_supplier_token_sees_and_confirms_only_its_own_sent_orders(supplier_clie
     response = supplier_client.post(f"{URL}{mine.pk}/confirm/", promise, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "confirmed"
+    assert not {"note", "created_by"} & set(response.json())  # internal fields stay internal
+    assert not {"note", "created_by"} & set(supplier_client.get(f"{URL}{mine.pk}/").json())
     for action in ("send", "receive", "cancel"):
         assert_error_shape(supplier_client.post(f"{URL}{mine.pk}/{action}/", {}, format="json"), 403)
     assert_error_shape(supplier_client.post(URL, payload(), format="json"), 403)
