@@ -12,6 +12,8 @@ from django.views.generic import DetailView, TemplateView
 from erp import selectors as erp_selectors
 from erp.audit import audit_trail
 from erp.errors import ApplicationError
+from erp.excel.responses import sheet_response
+from erp.excel.xlsx_stream import SheetColumn
 from erp.web import ServiceFormView, StaffPageMixin, TempoListView, form_add_application_error
 from procurement import selectors, services
 from procurement.filters import PurchaseOrderFilter
@@ -250,6 +252,19 @@ class SupplierScorecardView(StaffPageMixin, TemplateView):
         return context
 
 
+RANKING_COLUMNS = [
+    SheetColumn("supplier", 14),
+    SheetColumn("name", 32),
+    SheetColumn("status", 10),
+    SheetColumn("score", 9, "0.0%"),
+    SheetColumn("on_time", 9, "0.0%"),
+    SheetColumn("quality", 9, "0.0%"),
+    SheetColumn("price_index", 11, "0.0000"),
+    SheetColumn("receipts", 9, "0"),
+    SheetColumn("missing", 28),
+]
+
+
 class SupplierRankingView(StaffPageMixin, TemplateView):
     """Every supplier's score over the window, best first; sortable by each part, 50 a page."""
 
@@ -258,8 +273,7 @@ class SupplierRankingView(StaffPageMixin, TemplateView):
     paginate_by = 50
     sortable = ("score", "on_time_rate", "quality_rate", "price_index", "receipt_count", "code")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def ranked_cards(self):
         form, values = _window(self.request)
         cards = selectors.supplier_ranking(on=values["on"], window_days=values["window_days"])
         if values["q"]:
@@ -275,6 +289,32 @@ class SupplierRankingView(StaffPageMixin, TemplateView):
 
             present = sorted((c for c in cards if key(c)[0] is False), key=key, reverse=sort.startswith("-"))
             cards = present + [c for c in cards if key(c)[0] is True]
+        return form, sort, cards
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            _form, _sort, cards = self.ranked_cards()
+            end = cards[0].end.isoformat() if cards else "empty"
+            rows = (
+                [
+                    c.supplier.code,
+                    c.supplier.name,
+                    c.supplier.status,
+                    c.score,
+                    c.on_time_rate,
+                    c.quality_rate,
+                    c.price_index,
+                    c.receipt_count,
+                    ", ".join(c.missing),
+                ]
+                for c in cards
+            )
+            return sheet_response(f"tempo-supplier-scorecards-{end}", "Supplier scorecards", RANKING_COLUMNS, rows)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, sort, cards = self.ranked_cards()
         page = Paginator(cards, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
             form=form,

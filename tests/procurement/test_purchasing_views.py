@@ -1,7 +1,9 @@
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from procurement import services
 from procurement.models import PurchaseOrder, Receipt
@@ -147,6 +149,10 @@ def test_scorecard_and_ranking_pages(client, procurement_user, supplier, screw, 
     assert codes[0] == "SUP-A" and len(codes) == 4
     by_quality = client.get("/procurement/scorecards/?date=2026-07-10&sort=-quality_rate&q=sup-a")
     assert [c.supplier.code for c in by_quality.context["object_list"]] == ["SUP-A"]
+    export = client.get("/procurement/scorecards/?date=2026-07-10&format=xlsx")
+    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("supplier", "name", "status", "score")
+    assert rows[1][0] == "SUP-A" and rows[1][3] == pytest.approx(0.58) and len(rows) == 5
     assert b"/procurement/suppliers/SUP-A/scorecard/" in client.get("/procurement/suppliers/SUP-A/").content
     dashboard = client.get("/dashboard/").content
     assert b"/procurement/purchase-orders/" in dashboard and b"/procurement/scorecards/" in dashboard
