@@ -122,9 +122,10 @@ def _tied(quotes: list[Quote]) -> bool:
     return sum((q.unit_price_cny, q.lead_time_days) == best for q in quotes) > 1
 
 
-def _scores(on: date) -> dict[int, Decimal]:
-    """Supplier scores on ``on``, read only when a tie needs them (a few more queries, still fixed)."""
-    return {card.supplier.pk: card.score for card in supplier_ranking(on=on) if card.score is not None}
+def _scores(on: date, supplier_ids: set[int]) -> dict[int, Decimal]:
+    """The scores of the suppliers in a tie, read only when there is one (a few more queries, still fixed)."""
+    cards = supplier_ranking(on=on, supplier_ids=supplier_ids)
+    return {card.supplier.pk: card.score for card in cards if card.score is not None}
 
 
 def _check_lot(lot: int) -> None:
@@ -167,8 +168,9 @@ def cost_rollups(
     cheapest_of = cheapest_quotes(
         on=on, need=[(root, part, qty) for root, parts in buy.items() for part, qty in parts.items()], fx=FxTable(on)
     )
-    if score_of is None and any(_tied(quotes) for quotes in cheapest_of.values()):
-        score_of = _scores(on)
+    if score_of is None:
+        tied = {q.supplier_id for quotes in cheapest_of.values() if _tied(quotes) for q in quotes}
+        score_of = _scores(on, tied) if tied else {}
     rates = {
         item_id: (conversion, logistics)
         for item_id, conversion, logistics in CostRates.objects.filter(

@@ -1,10 +1,10 @@
 """What the market charges: current offers priced in CNY at a chosen quantity, read in bulk.
 
 ``OfferBook`` reads offers and their price breaks once (three queries: offers, breaks, FX rates)
-as plain rows, not model instances, and prices them at any quantity in Python. The supplier
-scorecard uses it, and the tests use it as the reference the SQL path (``market_sql``) must agree
-with. Costing and the outlier report go through ``market_sql``, which lets the database choose.
-The quote, the choice rule and the median live here for all of them.
+as plain rows, not model instances, and prices them at any quantity in Python: the plain
+statement of how an offer is priced, which the property tests hold the SQL path (``market_sql``)
+to. Costing, the outlier report and the scorecard go through ``market_sql``, which lets the
+database choose. The quote, the choice rule and the median live here for all of them.
 """
 
 from bisect import bisect_right

@@ -176,3 +176,47 @@ def outlier_price_lists(
             position, count = int(row[12]), int(row[13])
             lists.setdefault(quote.item_id, PriceList(count, {})).by_position[position] = quote
     return lists
+
+
+def supplier_price_indexes(
+    *, on: date, qty: int, fx: FxTable, supplier_ids: Iterable[int] | None = None
+) -> dict[int, tuple[Decimal, int]]:
+    """Supplier id -> (mean of its current offers' CNY price / the median of all current offers for
+    that part, number of offers), every price at ``qty``; the supplier's own offer counts in the median.
+
+    One query whatever the number of offers (two with ``supplier_ids``): the database takes the
+    medians and the means.
+    """
+    only, ids, item_ids = "", [], None
+    if supplier_ids is not None:
+        ids = [int(pk) for pk in supplier_ids]
+        if not ids:
+            return {}
+        # Only the parts these suppliers offer matter: price just those, at every supplier.
+        item_ids = set(current_offers(on=on).filter(supplier_id__in_ids=ids).values_list("item_id", flat=True))
+        if not item_ids:
+            return {}
+        only = f"AND r.supplier_id IN ({', '.join(['%s'] * len(ids))})"
+    _check_rates(on, fx, item_ids)
+    need = [(0, item_id, qty) for item_id in sorted(item_ids)] if item_ids is not None else []
+    head, params = _priced_sql(on=on, fx=fx, need=need, default_qty=None if item_ids is not None else qty)
+    sql = f"""{head},
+        ranked AS (
+            SELECT priced.*,
+                   ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY price_cny, id) - 1 AS position,
+                   COUNT(*) OVER (PARTITION BY item_id) AS n
+            FROM priced
+        ),
+        middle AS (
+            SELECT item_id, AVG(price_cny) AS median FROM ranked
+            WHERE position = (n - 1) / 2 OR position = n / 2
+            GROUP BY item_id
+        )
+        SELECT r.supplier_id, AVG(r.price_cny / m.median), COUNT(*)
+        FROM ranked r JOIN middle m ON m.item_id = r.item_id
+        WHERE m.median > 0 {only}
+        GROUP BY r.supplier_id
+    """  # table names come from the models, numbers are constants; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])
+        return {supplier_id: (_decimal(mean), int(count)) for supplier_id, mean, count in cursor.fetchall()}

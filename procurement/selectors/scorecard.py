@@ -15,7 +15,6 @@ offer (or no FX rate to price one), the score is 0.5 on-time + 0.5 quality: the 
 scaled up to 1, with ``missing == ["price_index"]``.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,9 +22,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from erp.errors import ApplicationError
+from erp.selectors import FxTable
 from erp.weeks import business_date
 from procurement.models import Receipt, Supplier
-from procurement.selectors.market import DEFAULT_COSTING_LOT, market_median, quotes_by_item
+from procurement.selectors.market import DEFAULT_COSTING_LOT
+from procurement.selectors.market_sql import supplier_price_indexes
 from procurement.selectors.sourcing import supplier_list
 
 DEFAULT_WINDOW_DAYS = 180
@@ -73,15 +74,14 @@ def _window(on: date | None, window_days: int) -> tuple[date, date]:
     return end - timedelta(days=window_days - 1), end
 
 
-def _finish(card: Scorecard, ratios: list[Decimal]) -> Scorecard:
+def _finish(card: Scorecard, index: tuple[Decimal, int] | None) -> Scorecard:
     if card.receipt_count:
         card.on_time_rate = _round(Decimal(card.on_time_count) / card.receipt_count)
         card.quality_rate = _round(Decimal(card.accepted_qty) / card.received_qty) if card.received_qty else None
     else:
         card.missing += ["on_time", "quality"]
-    if ratios:
-        card.priced_offers = len(ratios)
-        card.price_index = _round(sum(ratios) / len(ratios))
+    if index:
+        card.price_index, card.priced_offers = _round(index[0]), index[1]
     else:
         card.missing.append("price_index")
     if card.on_time_rate is None or card.quality_rate is None:
@@ -97,22 +97,12 @@ def _finish(card: Scorecard, ratios: list[Decimal]) -> Scorecard:
     return card
 
 
-def _price_ratios(on: date, supplier_ids: set[int] | None = None) -> tuple[dict[int, list[Decimal]], list[str]]:
-    """Each supplier's ratios of its CNY price to the market median, one per current offer."""
+def _price_indexes(on: date, supplier_ids: set[int] | None = None) -> tuple[dict[int, tuple[Decimal, int]], list[str]]:
+    """Each supplier's (mean ratio of its CNY price to the market median, offers priced)."""
     try:
-        quotes = quotes_by_item(on=on, default_qty=DEFAULT_COSTING_LOT)
+        return supplier_price_indexes(on=on, qty=DEFAULT_COSTING_LOT, fx=FxTable(on), supplier_ids=supplier_ids), []
     except ApplicationError as error:  # an offer in a currency without a rate: no price index for anyone
         return {}, [error.message]
-    ratios: dict[int, list[Decimal]] = defaultdict(list)
-    for item_quotes in quotes.values():
-        median = market_median(item_quotes)
-        if not median:
-            continue
-        for quote in item_quotes:
-            supplier_id = quote.supplier_id
-            if supplier_ids is None or supplier_id in supplier_ids:
-                ratios[supplier_id].append(quote.unit_price_cny / median)
-    return ratios, []
 
 
 def _receipts_in(start: date, end: date) -> QuerySet[Receipt]:
@@ -139,20 +129,26 @@ def supplier_scorecard(
         card.on_time_count += receipt.received_on <= receipt.line.promised_date
         card.received_qty += receipt.received_qty
         card.accepted_qty += receipt.accepted_qty
-    ratios, card.warnings = _price_ratios(end, {supplier.pk})
-    return _finish(card, ratios.get(supplier.pk, []))
+    indexes, card.warnings = _price_indexes(end, {supplier.pk})
+    return _finish(card, indexes.get(supplier.pk))
 
 
-def supplier_ranking(*, on: date | None = None, window_days: int = DEFAULT_WINDOW_DAYS) -> list[Scorecard]:
-    """Every supplier's card, best score first; unscored suppliers after them by code.
+def supplier_ranking(
+    *, on: date | None = None, window_days: int = DEFAULT_WINDOW_DAYS, supplier_ids: set[int] | None = None
+) -> list[Scorecard]:
+    """Every supplier's card (or those of ``supplier_ids``), best score first; unscored ones after by code.
 
     A fixed number of queries whatever the number of suppliers, receipts and offers.
     """
     start, end = _window(on, window_days)
+    receipts = _receipts_in(start, end)
+    suppliers = supplier_list().order_by("code")
+    if supplier_ids is not None:
+        receipts = receipts.filter(line__order__supplier_id__in=supplier_ids)
+        suppliers = suppliers.filter(pk__in=supplier_ids)
     totals = {
         row["line__order__supplier"]: row
-        for row in _receipts_in(start, end)
-        .values("line__order__supplier")
+        for row in receipts.values("line__order__supplier")
         .annotate(
             receipt_count=Count("pk"),
             on_time_count=Count("pk", filter=_ON_TIME),
@@ -161,13 +157,13 @@ def supplier_ranking(*, on: date | None = None, window_days: int = DEFAULT_WINDO
         )
         .order_by()
     }
-    ratios, warnings = _price_ratios(end)
+    indexes, warnings = _price_indexes(end, supplier_ids)
     cards = []
-    for supplier in supplier_list().order_by("code"):
+    for supplier in suppliers:
         card = Scorecard(supplier=supplier, start=start, end=end, warnings=list(warnings))
         row = totals.get(supplier.pk)
         if row:
             card.receipt_count, card.on_time_count = row["receipt_count"], row["on_time_count"]
             card.received_qty, card.accepted_qty = row["received"] or 0, row["accepted"] or 0
-        cards.append(_finish(card, ratios.get(supplier.pk, [])))
+        cards.append(_finish(card, indexes.get(supplier.pk)))
     return sorted(cards, key=lambda c: (c.score is None, -(c.score or 0), c.supplier.code))

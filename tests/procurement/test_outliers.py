@@ -11,7 +11,7 @@ from erp.selectors import FxTable
 from procurement import selectors
 from procurement.models import Supplier
 from procurement.selectors.market import OfferBook, cheapest, market_median
-from procurement.selectors.market_sql import cheapest_quotes
+from procurement.selectors.market_sql import cheapest_quotes, supplier_price_indexes
 from procurement.selectors.outliers import _median_without
 from tests.erp.factories import FxRateFactory, ItemFactory
 from tests.procurement.factories import ComponentProfileFactory, SupplierFactory, SupplierOfferFactory
@@ -133,3 +133,29 @@ def test_database_pricing_matches_pricing_every_offer_in_python(parts, qty):
                 expected.add(quote.offer_id)
     found = {o.quote.offer_id for o in selectors.cost_outliers(on=ON, qty=qty) if o.quote.item_id in book.item_ids()}
     assert found == expected
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.integers(1, 5000), min_size=1, max_size=6), min_size=1, max_size=4))
+def test_price_indexes_in_the_database_match_python(parts):
+    """Mean over a supplier's offers of price / median of the part's offers (its own included)."""
+    suppliers = [SupplierFactory() for _ in range(6)]
+    items = []
+    for prices in parts:
+        item = ItemFactory()
+        items.append(item)
+        for supplier, cents in zip(suppliers, prices, strict=False):
+            SupplierOfferFactory(supplier=supplier, item=item, breaks=[(1, D(cents) / 100)])
+    book = OfferBook(on=ON, item_ids=[item.pk for item in items])
+    ratios: dict[int, list[Decimal]] = {}
+    for item in items:
+        quotes = book.quotes(item.pk, 10000)
+        middle = median([q.unit_price_cny for q in quotes])
+        for quote in quotes:
+            ratios.setdefault(quote.supplier_id, []).append(quote.unit_price_cny / middle)
+    found = supplier_price_indexes(on=ON, qty=10000, fx=FxTable(ON), supplier_ids=[s.pk for s in suppliers])
+    assert set(found) == set(ratios)
+    for supplier_id, values in ratios.items():
+        mean, count = found[supplier_id]
+        assert count == len(values)
+        assert mean == pytest.approx(sum(values) / len(values), rel=Decimal("1e-9"))

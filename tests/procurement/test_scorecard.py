@@ -99,12 +99,16 @@ def test_ranking_orders_by_score_then_unscored_by_code(market):
 
 def test_missing_fx_rate_leaves_the_price_index_out_with_a_warning(market):
     a, _b, _c = market
-    make_offer(SupplierFactory(code="SUP-USD"), ItemFactory(), currency="USD")  # no USD rate on ON
+    # A USD offer for another part does not matter to A's index; one for A's own part does.
+    make_offer(SupplierFactory(code="SUP-ELSE"), ItemFactory(), currency="USD")  # no USD rate on ON
+    assert selectors.supplier_scorecard(supplier=a, on=ON).price_index == Decimal("1.0000")
+    screw = a.offers.get().item
+    make_offer(SupplierFactory(code="SUP-USD"), screw, currency="USD", breaks=[(1, Decimal("0.21"))])
     card = selectors.supplier_scorecard(supplier=a, on=ON)
     assert card.price_index is None and card.missing == ["price_index"]
     assert "USD" in card.warnings[0]
-    FxRateFactory(date=date(2026, 7, 1))
-    assert selectors.supplier_scorecard(supplier=a, on=ON).price_index == Decimal("1.0000")
+    FxRateFactory(date=date(2026, 7, 1))  # 7.10 CNY: 1.491 CNY, between B's 1.00 and A's 1.50
+    assert selectors.supplier_scorecard(supplier=a, on=ON).price_index == Decimal("1.0030")  # 1.50 / 1.4955
 
 
 def _suppliers_with_history(count: int) -> None:
@@ -119,7 +123,7 @@ def _suppliers_with_history(count: int) -> None:
 @pytest.mark.parametrize("count", [2, 10])
 def test_ranking_reads_in_a_fixed_number_of_queries(count, django_assert_num_queries):
     _suppliers_with_history(count)
-    # receipt totals, FX rates, current offers, their breaks, suppliers
+    # receipt totals, FX rates, currencies in use, price indexes (one query), suppliers
     with django_assert_num_queries(5):
         ranking = selectors.supplier_ranking(on=ON)
     assert len(ranking) == count and all(card.score is not None for card in ranking)
