@@ -1,0 +1,1 @@
+"""Logistics admin, one module per area, re-exported for callers."""

@@ -1,0 +1,1 @@
+"""Logistics apis, one module per area, re-exported for callers."""

@@ -1,0 +1,1 @@
+"""Logistics importers, one module per area, re-exported for callers."""

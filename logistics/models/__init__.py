@@ -1,0 +1,9 @@
+"""Logistics' models, one module per area; imported here so Django and callers find them in one place."""
+
+from logistics.models.network import (  # noqa: F401
+    WORKING_DAYS_PATTERN,
+    Factory,
+    FactoryCapacity,
+    Location,
+    LocationKind,
+)

@@ -1,0 +1,1 @@
+"""Logistics selectors, one module per area, re-exported for callers."""

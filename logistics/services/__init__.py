@@ -1,0 +1,1 @@
+"""Logistics services, one module per area, re-exported for callers."""

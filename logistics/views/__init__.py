@@ -1,0 +1,1 @@
+"""Logistics views, one module per area, re-exported for callers."""

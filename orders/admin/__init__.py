@@ -1,0 +1,1 @@
+"""Orders admin, one module per area, re-exported for callers."""

@@ -1,0 +1,1 @@
+"""Orders apis, one module per area, re-exported for callers."""

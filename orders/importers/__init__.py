@@ -1,0 +1,1 @@
+"""Orders importers, one module per area, re-exported for callers."""

@@ -1,0 +1,1 @@
+"""Orders selectors, one module per area, re-exported for callers."""

@@ -1,0 +1,1 @@
+"""Orders services, one module per area, re-exported for callers."""

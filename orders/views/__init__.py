@@ -1,0 +1,1 @@
+"""Orders views, one module per area, re-exported for callers."""
