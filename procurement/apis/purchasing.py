@@ -389,7 +389,8 @@ class IsSupplierUser(IsAuthenticated):
 class SupplierRequirementsView(APIView):
     """The requirement forecast of the calling supplier's components, by ISO week.
 
-    Empty until planning exists; each entry will be ``{"sku", "week", "quantity"}``.
+    Each entry is ``{"sku", "week", "quantity"}``: what the latest MRP run plans to buy from this
+    supplier. Empty until planning has run.
     """
 
     permission_classes = [IsSupplierUser]
@@ -405,4 +406,6 @@ class SupplierRequirementsView(APIView):
     )
     def get(self, request):
         supplier = selectors.supplier_list().get(pk=selectors.supplier_of_user(request.user))
-        return Response({"supplier": supplier.code, "results": []})
+        return Response(
+            {"supplier": supplier.code, "results": selectors.supplier_requirements(supplier_id=supplier.pk)}
+        )

@@ -31,12 +31,15 @@ from procurement.selectors.outliers import (  # noqa: F401
     planned_quantities,
     planned_quantities_register,
 )
-from procurement.selectors.purchasing import (  # noqa: F401
+from procurement.selectors.purchasing import (  # noqa: F401  # noqa: F401
+    open_purchase_quantities,
     purchase_order_get,
     purchase_order_list,
     purchase_order_receipts,
     purchase_orders_visible_to,
+    requirement_source_register,
     supplier_of_user,
+    supplier_requirements,
 )
 from procurement.selectors.scorecard import (  # noqa: F401
     DEFAULT_WINDOW_DAYS,
