@@ -1,5 +1,6 @@
 """Logistics' models, one module per area; imported here so Django and callers find them in one place."""
 
+from logistics.models.mrp import MrpPart, MrpPlannedOrder, MrpRun, MrpRunStatus  # noqa: F401
 from logistics.models.network import (  # noqa: F401
     WORKING_DAYS_PATTERN,
     Factory,
