@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
+from django.db.models import QuerySet, Sum
+
 from erp.models import Item
 from erp.selectors import FxTable
 from erp.weeks import IsoWeek
-from logistics.models import LocationKind
+from logistics.models import LocationKind, MrpPart, MrpPlannedOrder, MrpRun
 from logistics.selectors.mrp_math import PartPlan, net_part
 from procurement.models import ComponentProfile
 from procurement.selectors import bom_rows, cheapest, open_purchase_quantities
@@ -131,3 +133,58 @@ def mrp_compute(*, from_week: IsoWeek | None = None, weeks: int = MRP_WEEKS) -> 
         )
     skus = dict(Item.objects.filter(pk__in=[*part_ids, *products]).values_list("pk", "sku"))
     return MrpResult(from_week=start_week, weeks=weeks, parts=parts, skus=skus)
+
+
+def mrp_latest_run() -> MrpRun | None:
+    """The newest finished run: what the pages and the API show."""
+    return MrpRun.objects.filter(status=MrpRun.Status.DONE).order_by("-finished_at", "-pk").first()
+
+
+def mrp_pending_run() -> MrpRun | None:
+    """A run queued or in progress, if any: the pages say the numbers are being recomputed."""
+    return MrpRun.objects.filter(status__in=[MrpRun.Status.QUEUED, MrpRun.Status.RUNNING]).order_by("pk").first()
+
+
+def mrp_planned_orders(*, run: MrpRun) -> QuerySet[MrpPlannedOrder]:
+    return (
+        MrpPlannedOrder.objects.filter(run=run)
+        .select_related("part__item", "part__supplier", "part__offer", "purchase_order")
+        .order_by("-weeks_late", "need_week", "part__item__sku", "pk")
+    )
+
+
+def mrp_shortages(*, run: MrpRun) -> QuerySet[MrpPlannedOrder]:
+    """Planned orders whose release week has passed: most weeks late first."""
+    return mrp_planned_orders(run=run).filter(weeks_late__gt=0)
+
+
+def mrp_part_get(*, run: MrpRun, sku: str) -> MrpPart | None:
+    return (
+        MrpPart.objects.filter(run=run, item__sku=sku.strip().upper())
+        .select_related("item", "supplier", "offer")
+        .first()
+    )
+
+
+def mrp_supplier_requirements(supplier_id: int) -> list[dict]:
+    """What the latest run plans to buy from one supplier, by part and ISO week of need."""
+    run = mrp_latest_run()
+    if run is None:
+        return []
+    rows = (
+        MrpPlannedOrder.objects.filter(run=run, part__supplier_id=supplier_id)
+        .values_list("part__item__sku", "need_week", "quantity")
+        .order_by("need_week", "part__item__sku")
+    )
+    return [{"sku": sku, "week": IsoWeek.of(week).key, "quantity": quantity} for sku, week, quantity in rows]
+
+
+def mrp_planned_quantities(on: date) -> dict[int, int]:
+    """Pieces of each part the latest run plans to buy over its horizon (the outlier report's excess spend)."""
+    run = mrp_latest_run()
+    if run is None:
+        return {}
+    rows = (
+        MrpPlannedOrder.objects.filter(run=run).values_list("part__item_id").annotate(total=Sum("quantity")).order_by()
+    )
+    return dict(rows)
