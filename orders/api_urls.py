@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from orders.apis.plan import DemandPlanView
+
+urlpatterns = [
+    path("plan/", DemandPlanView.as_view(), name="api-plan"),
+]
