@@ -19,6 +19,7 @@ from procurement.services.purchasing import (  # noqa: F401
     purchase_order_line_update,
     purchase_order_receive,
     purchase_order_send,
+    purchasing_listener_register,
     supplier_user_link,
 )
 from procurement.services.sourcing import (  # noqa: F401

@@ -7,10 +7,11 @@ received quantities are added with conditional UPDATEs in line-pk order that can
 past its ordered quantity.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -181,6 +182,21 @@ def _refuse_status(order: PurchaseOrder, allowed: list[str], doing: str) -> None
     )
 
 
+# Called after commit with a one-line reason whenever an order's status changes; planning (above
+# procurement) registers here to recompute what it expects to receive.
+_listeners: list[Callable[[str], None]] = []
+
+
+def purchasing_listener_register(listener: Callable[[str], None]) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _announce(reason: str) -> None:
+    for listener in _listeners:
+        transaction.on_commit(partial(listener, reason))
+
+
 def _transition(
     order: PurchaseOrder, *, allowed: list[str], to: str, doing: str, acting_user: Any, reason: str, **fields: Any
 ) -> PurchaseOrder:
@@ -192,6 +208,7 @@ def _transition(
     PurchaseOrder.history.bulk_history_create(
         [order], update=True, default_user=_user(acting_user), default_change_reason=reason[:100]
     )
+    _announce(f"purchase order {order.number}: {reason}"[:200])
     return order
 
 

@@ -48,3 +48,16 @@ def test_supplier_requirements_come_from_registered_sources():
         from procurement.selectors import purchasing
 
         purchasing._requirement_sources.remove(source)
+
+
+def test_status_changes_are_announced_after_commit(django_capture_on_commit_callbacks):
+    heard = []
+    services.purchasing_listener_register(heard.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            order = make_order(SupplierFactory(), lines=[(ItemFactory(), 10, Decimal(1))], status="sent")
+        assert heard == [f"purchase order {order.number}: sent"]
+    finally:
+        from procurement.services import purchasing
+
+        purchasing._listeners.remove(heard.append)
