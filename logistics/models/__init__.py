@@ -8,3 +8,11 @@ from logistics.models.network import (  # noqa: F401
     Location,
     LocationKind,
 )
+from logistics.models.stock import (  # noqa: F401
+    StockCount,
+    StockCountLine,
+    StockCountStatus,
+    StockLevel,
+    StockMove,
+    StockMoveReason,
+)
