@@ -7,3 +7,11 @@ from logistics.models.network import (  # noqa: F401
     Location,
     LocationKind,
 )
+from logistics.models.production import (  # noqa: F401
+    FactoryUser,
+    ProductionActual,
+    ScheduleDay,
+    ScheduleLine,
+    ScheduleStatus,
+    ScheduleVersion,
+)
