@@ -1,9 +1,28 @@
 from django.urls import path
+from rest_framework.routers import DefaultRouter
 
+from logistics.apis import (
+    FactoryActualsView,
+    FactoryCapacityViewSet,
+    FactoryScheduleView,
+    FactoryViewSet,
+    ScheduleLineViewSet,
+    ScheduleVersionViewSet,
+)
 from logistics.apis.mrp import MrpRunView, MrpShortageListView, MrpSuggestionListView
 
+router = DefaultRouter()
+router.include_root_view = False
+router.register("factories", FactoryViewSet, basename="api-factory")
+router.register("factory-capacities", FactoryCapacityViewSet, basename="api-factory-capacity")
+router.register("schedule-versions", ScheduleVersionViewSet, basename="api-schedule-version")
+router.register("schedule-lines", ScheduleLineViewSet, basename="api-schedule-line")
+
 urlpatterns = [
+    path("factory/schedule/", FactoryScheduleView.as_view(), name="api-factory-schedule"),
+    path("factory/actuals/", FactoryActualsView.as_view(), name="api-factory-actuals"),
     path("mrp/run/", MrpRunView.as_view(), name="api-mrp-run"),
     path("mrp/shortages/", MrpShortageListView.as_view(), name="api-mrp-shortages"),
     path("mrp/suggestions/", MrpSuggestionListView.as_view(), name="api-mrp-suggestions"),
+    *router.urls,
 ]

@@ -7,6 +7,55 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("Logistics")
 
     def ready(self) -> None:
+        # Each area registers its Excel datasets, navigation, role grants and demo steps here.
+        self._ready_production()
+        self._ready_mrp()
+
+    def _ready_production(self) -> None:
+        """Factories, their capacity and the versioned production schedule."""
+        import logistics.importers  # noqa: F401  (registers the factory-capacity and production-schedule datasets)
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from logistics.demo import seed_production
+
+        nav_register(
+            NavEntry("planning", _("Production schedule"), "schedule-version-list", "logistics.view_scheduleversion"),
+            NavEntry("logistics", _("Factories"), "factory-list", "logistics.view_factory"),
+        )
+        readers = {
+            "logistics.view_factory",
+            "logistics.view_factorycapacity",
+            "logistics.view_scheduleversion",
+            "logistics.view_scheduleline",
+            "logistics.view_productionactual",
+        }
+        for role in (roles.PLANNING, roles.LOGISTICS, roles.PROCUREMENT, roles.FINANCE, roles.SALES):
+            roles.role_grant(role, readers)
+        # Planning keeps the factories' capacity and edits and locks the schedule.
+        roles.role_grant(
+            roles.PLANNING,
+            {
+                "logistics.add_factory",
+                "logistics.change_factory",
+                "logistics.add_factorycapacity",
+                "logistics.change_factorycapacity",
+                "logistics.delete_factorycapacity",
+                "logistics.add_scheduleversion",
+                "logistics.lock_scheduleversion",
+                "logistics.add_scheduleline",
+                "logistics.change_scheduleline",
+            },
+        )
+        # Logistics records what the factories built when they do not post it themselves.
+        roles.role_grant(
+            roles.LOGISTICS,
+            {"logistics.add_productionactual", "logistics.change_productionactual", "logistics.view_factoryuser"},
+        )
+        demo_step_register(seed_production)
+
+    def _ready_mrp(self) -> None:
+        """MRP: pages, roles, and the answers it gives procurement."""
         from erp import roles
         from erp.navigation import NavEntry, nav_register
         from logistics.selectors.mrp import mrp_planned_quantities, mrp_supplier_requirements

@@ -1,1 +1,10 @@
 """Logistics apis, one module per area, re-exported for callers."""
+
+from logistics.apis.production import (  # noqa: F401
+    FactoryActualsView,
+    FactoryCapacityViewSet,
+    FactoryScheduleView,
+    FactoryViewSet,
+    ScheduleLineViewSet,
+    ScheduleVersionViewSet,
+)

@@ -8,6 +8,14 @@ from logistics.models.network import (  # noqa: F401
     Location,
     LocationKind,
 )
+from logistics.models.production import (  # noqa: F401
+    FactoryUser,
+    ProductionActual,
+    ScheduleDay,
+    ScheduleLine,
+    ScheduleStatus,
+    ScheduleVersion,
+)
 from logistics.models.stock import (  # noqa: F401
     StockCount,
     StockCountLine,

@@ -1,5 +1,27 @@
 """Logistics selectors, one module per area, re-exported for callers."""
 
+from logistics.selectors.network import (  # noqa: F401
+    factory_capacity_list,
+    factory_get,
+    factory_list,
+    factory_weekly_capacity,
+)
+from logistics.selectors.production import (  # noqa: F401
+    DiffCell,
+    Grid,
+    GridRow,
+    factory_of_user,
+    factory_schedule,
+    planned_production,
+    production_actuals,
+    schedule_current_locked,
+    schedule_diff,
+    schedule_draft,
+    schedule_grid,
+    schedule_lines,
+    schedule_version_get,
+    schedule_version_list,
+)
 from logistics.selectors.stock import (  # noqa: F401
     location_get,
     location_list,

@@ -1,5 +1,21 @@
 """Logistics services, one module per area, re-exported for callers."""
 
+from logistics.services.network import (  # noqa: F401
+    factory_capacity_remove,
+    factory_capacity_set,
+    factory_create,
+    factory_update,
+)
+from logistics.services.production import (  # noqa: F401
+    ACTUAL_PERMISSION,
+    LOCK_PERMISSION,
+    production_actual_post,
+    schedule_capacity_check,
+    schedule_draft_create,
+    schedule_line_set,
+    schedule_lock,
+    spread_over_days,
+)
 from logistics.services.stock import (  # noqa: F401
     StockMoveInput,
     stock_count_create,

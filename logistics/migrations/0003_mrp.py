@@ -10,7 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('erp', '0003_import_runs'),
-        ('logistics', '0001_network'),
+        ('logistics', '0002_production'),
+        ('logistics', '0002_stock'),
         ('procurement', '0004_purchasing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
