@@ -1,1 +1,20 @@
 """Orders' models, one module per area; imported here so Django and callers find them in one place."""
+
+from orders.models.consumer import (  # noqa: F401
+    COMMITTED_STATUSES,
+    CONSUMER_ORDER_NUMBER_PATTERN,
+    ConsumerChannel,
+    ConsumerOrder,
+    ConsumerOrderCounter,
+    ConsumerOrderLine,
+    ConsumerOrderStatus,
+)
+from orders.models.forecasts import (  # noqa: F401
+    GENERATED_METHODS,
+    DemandSignal,
+    ForecastMethod,
+    ForecastValue,
+    ForecastVersion,
+    SalesActual,
+    SignalSource,
+)

@@ -1,1 +1,24 @@
 """Orders services, one module per area, re-exported for callers."""
+
+from orders.services.consumer import (  # noqa: F401
+    ConsumerOrderLineInput,
+    IdempotencyKeyReused,
+    consumer_order_cancel,
+    consumer_order_create,
+    consumer_order_fingerprint,
+    consumer_order_pay,
+)
+from orders.services.forecasts import (  # noqa: F401
+    MAX_GENERATE_WEEKS,
+    MAX_WEEKS_AWAY,
+    CellInput,
+    SignalInput,
+    demand_signals_import,
+    forecast_compute,
+    forecast_generate,
+    forecast_values_set,
+    forecast_version_create,
+    forecast_version_make_current,
+    sales_actual_set,
+    week_check,
+)
