@@ -53,6 +53,11 @@ def procurement_user(db):
 
 
 @pytest.fixture
+def planning_user(db):
+    return _user_with_role(roles.PLANNING)
+
+
+@pytest.fixture
 def sales_user(db):
     return _user_with_role(roles.SALES)
 

@@ -98,7 +98,7 @@ def mrp_planned_orders_to_purchase_orders(*, acting_user: Any, planned_order_ids
     turned into an order are refused by name; nothing is written then.
     """
     chosen = list(
-        MrpPlannedOrder.objects.select_for_update()
+        MrpPlannedOrder.objects.select_for_update(of=("self",))
         .filter(pk__in=planned_order_ids)
         .select_related("part__item", "part__supplier")
         .order_by("pk")
