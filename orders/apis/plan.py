@@ -6,6 +6,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from erp.errors import ApplicationError
 from erp.weeks import IsoWeek
 from orders.selectors.demand_plan import PLAN_WEEKS, demand_plan
 from orders.views.plan import PLAN_PERMISSION
@@ -21,7 +22,10 @@ class PlanQuerySerializer(serializers.Serializer):
 
     def validate(self, data):
         raw = self.initial_data.get("from")
-        data["from_week"] = IsoWeek.parse(raw) if raw else None  # a bad key is a 400 naming the week
+        try:
+            data["from_week"] = IsoWeek.parse(raw) if raw else None
+        except ApplicationError as error:
+            raise serializers.ValidationError({"from": [error.message]}) from error
         return data
 
 
