@@ -59,11 +59,15 @@ class LogisticsConfig(AppConfig):
         from erp import roles
         from erp.navigation import NavEntry, nav_register
         from logistics.selectors.mrp import mrp_planned_quantities, mrp_supplier_requirements
+        from logistics.services.mrp import mrp_recalculate
         from procurement.selectors import planned_quantities_register, requirement_source_register
+        from procurement.services import purchasing_listener_register
 
-        # MRP answers suppliers' requirement forecasts and the outlier report's planned quantities.
+        # MRP answers suppliers' requirement forecasts and the outlier report's planned quantities,
+        # and recomputes when what is on order changes.
         requirement_source_register(mrp_supplier_requirements)
         planned_quantities_register(mrp_planned_quantities)
+        purchasing_listener_register(mrp_recalculate)
         nav_register(NavEntry("planning", _("Component shortages"), "mrp-shortages", "logistics.view_mrprun"))
         nav_register(NavEntry("planning", _("Planned orders"), "mrp-suggestions", "logistics.view_mrprun"))
         mrp = {"logistics.view_mrprun", "logistics.add_mrprun"}

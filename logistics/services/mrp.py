@@ -35,6 +35,11 @@ def mrp_run_request(*, acting_user: Any = None, reason: str = "") -> MrpRun:
     return run
 
 
+def mrp_recalculate(reason: str) -> None:
+    """Something MRP reads changed (a schedule locked, stock moved, an order sent): queue a run."""
+    mrp_run_request(reason=reason)
+
+
 @transaction.atomic
 def mrp_run_execute(*, run_id: int, from_week: IsoWeek | None = None, weeks: int = MRP_WEEKS) -> MrpRun:
     """Compute and store a queued run. Running the same run twice does nothing the second time."""

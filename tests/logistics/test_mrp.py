@@ -133,3 +133,10 @@ def test_api_pages_and_supplier_requirements(
 
     rows = supplier_requirements(supplier_id=plant["screen_supplier"].pk)
     assert rows == [{"sku": "CP-SCREEN", "week": (plant["week"] + 2).key, "quantity": 1500}]
+
+
+def test_a_purchase_order_change_queues_a_run(plant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_order(plant["screen_supplier"], lines=[(plant["screen"], 1000, D("250"))], status="sent")
+    run = mrp_latest_run()
+    assert run is not None and run.reason.startswith("purchase order PO-")
