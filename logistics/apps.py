@@ -57,7 +57,9 @@ class LogisticsConfig(AppConfig):
     def _ready_mrp(self) -> None:
         """MRP: pages, roles, and the answers it gives procurement."""
         from erp import roles
+        from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
+        from logistics.demo_mrp import seed_mrp
         from logistics.selectors.mrp import mrp_planned_quantities, mrp_supplier_requirements
         from logistics.services.mrp import mrp_recalculate
         from procurement.selectors import planned_quantities_register, requirement_source_register
@@ -75,3 +77,4 @@ class LogisticsConfig(AppConfig):
         roles.role_grant(roles.LOGISTICS, mrp)
         roles.role_grant(roles.PROCUREMENT, mrp)
         roles.role_grant(roles.FINANCE, {"logistics.view_mrprun"})
+        demo_step_register(seed_mrp)
