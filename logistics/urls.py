@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from logistics import views
+
+urlpatterns = [
+    path("locations/", views.LocationListView.as_view(), name="location-list"),
+    path("locations/<str:code>/", views.LocationDetailView.as_view(), name="location-detail"),
+    path("stock/", views.StockLevelListView.as_view(), name="stock-level-list"),
+    path("stock/<str:sku>/<str:code>/", views.StockItemLocationView.as_view(), name="stock-item-location"),
+    path("stock-moves/", views.StockMoveListView.as_view(), name="stock-move-list"),
+    path("stock-moves/new/", views.StockMoveCreateView.as_view(), name="stock-move-create"),
+    path("stock-counts/", views.StockCountListView.as_view(), name="stock-count-list"),
+    path("stock-counts/new/", views.StockCountCreateView.as_view(), name="stock-count-create"),
+    path("stock-counts/<int:pk>/", views.StockCountDetailView.as_view(), name="stock-count-detail"),
+    path("stock-counts/<int:pk>/post/", views.StockCountPostView.as_view(), name="stock-count-post"),
+]

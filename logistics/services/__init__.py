@@ -1,5 +1,6 @@
 """Logistics services, one module per area, re-exported for callers."""
 
+from logistics.services.locations import LOCATION_FIELDS, location_create, location_update  # noqa: F401
 from logistics.services.stock import (  # noqa: F401
     StockMoveInput,
     stock_count_create,
