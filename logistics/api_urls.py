@@ -6,8 +6,12 @@ from logistics.apis import (
     FactoryCapacityViewSet,
     FactoryScheduleView,
     FactoryViewSet,
+    LocationViewSet,
     ScheduleLineViewSet,
     ScheduleVersionViewSet,
+    StockCountViewSet,
+    StockLevelViewSet,
+    StockMoveViewSet,
 )
 from logistics.apis.mrp import MrpRunView, MrpShortageListView, MrpSuggestionListView
 
@@ -17,6 +21,10 @@ router.register("factories", FactoryViewSet, basename="api-factory")
 router.register("factory-capacities", FactoryCapacityViewSet, basename="api-factory-capacity")
 router.register("schedule-versions", ScheduleVersionViewSet, basename="api-schedule-version")
 router.register("schedule-lines", ScheduleLineViewSet, basename="api-schedule-line")
+router.register("locations", LocationViewSet, basename="api-location")
+router.register("stock-levels", StockLevelViewSet, basename="api-stock-level")
+router.register("stock-moves", StockMoveViewSet, basename="api-stock-move")
+router.register("stock-counts", StockCountViewSet, basename="api-stock-count")
 
 urlpatterns = [
     path("factory/schedule/", FactoryScheduleView.as_view(), name="api-factory-schedule"),

@@ -9,7 +9,8 @@ class LogisticsConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
         self._ready_production()
-        self._ready_mrp()
+        self._ready_stock()
+        self._ready_mrp()  # last: its demo step runs after the schedule and the stock are seeded
 
     def _ready_production(self) -> None:
         """Factories, their capacity and the versioned production schedule."""
@@ -78,3 +79,43 @@ class LogisticsConfig(AppConfig):
         roles.role_grant(roles.PROCUREMENT, mrp)
         roles.role_grant(roles.FINANCE, {"logistics.view_mrprun"})
         demo_step_register(seed_mrp)
+
+    def _ready_stock(self) -> None:
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from logistics.demo_stock import seed_stock
+
+        nav_register(
+            NavEntry("logistics", _("Locations"), "location-list", "logistics.view_location"),
+            NavEntry("logistics", _("Stock levels"), "stock-level-list", "logistics.view_stocklevel"),
+            NavEntry("logistics", _("Stock moves"), "stock-move-list", "logistics.view_stockmove"),
+            NavEntry("logistics", _("Stock counts"), "stock-count-list", "logistics.view_stockcount"),
+        )
+        roles.role_grant(
+            roles.LOGISTICS,
+            {
+                "logistics.view_location",
+                "logistics.add_location",
+                "logistics.change_location",
+                "logistics.view_stocklevel",
+                "logistics.view_stockmove",
+                "logistics.add_stockmove",
+                "logistics.view_stockcount",
+                "logistics.add_stockcount",
+                "logistics.post_stockcount",
+                "logistics.view_stockcountline",
+            },
+        )
+        for role in (roles.PLANNING, roles.PROCUREMENT, roles.FINANCE, roles.SALES):
+            roles.role_grant(
+                role,
+                {
+                    "logistics.view_location",
+                    "logistics.view_stocklevel",
+                    "logistics.view_stockmove",
+                    "logistics.view_stockcount",
+                    "logistics.view_stockcountline",
+                },
+            )
+        demo_step_register(seed_stock)

@@ -1,8 +1,19 @@
 from django.urls import path
 
+from logistics import views
 from logistics.views import mrp
 
 urlpatterns = [
+    path("locations/", views.LocationListView.as_view(), name="location-list"),
+    path("locations/<str:code>/", views.LocationDetailView.as_view(), name="location-detail"),
+    path("stock/", views.StockLevelListView.as_view(), name="stock-level-list"),
+    path("stock/<str:sku>/<str:code>/", views.StockItemLocationView.as_view(), name="stock-item-location"),
+    path("stock-moves/", views.StockMoveListView.as_view(), name="stock-move-list"),
+    path("stock-moves/new/", views.StockMoveCreateView.as_view(), name="stock-move-create"),
+    path("stock-counts/", views.StockCountListView.as_view(), name="stock-count-list"),
+    path("stock-counts/new/", views.StockCountCreateView.as_view(), name="stock-count-create"),
+    path("stock-counts/<int:pk>/", views.StockCountDetailView.as_view(), name="stock-count-detail"),
+    path("stock-counts/<int:pk>/post/", views.StockCountPostView.as_view(), name="stock-count-post"),
     path("mrp/", mrp.MrpShortageView.as_view(), name="mrp-shortages"),
     path("mrp/run/", mrp.MrpRunRequestView.as_view(), name="mrp-run"),
     path("mrp/suggestions/", mrp.MrpSuggestionView.as_view(), name="mrp-suggestions"),

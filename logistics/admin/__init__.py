@@ -1,1 +1,8 @@
 """Logistics admin, one module per area, re-exported for callers."""
+
+from logistics.admin.stock import (  # noqa: F401
+    LocationAdmin,
+    StockCountAdmin,
+    StockLevelAdmin,
+    StockMoveAdmin,
+)

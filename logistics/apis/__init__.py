@@ -8,3 +8,13 @@ from logistics.apis.production import (  # noqa: F401
     ScheduleLineViewSet,
     ScheduleVersionViewSet,
 )
+from logistics.apis.stock import (  # noqa: F401
+    LocationSerializer,
+    LocationViewSet,
+    StockCountSerializer,
+    StockCountViewSet,
+    StockLevelSerializer,
+    StockLevelViewSet,
+    StockMoveSerializer,
+    StockMoveViewSet,
+)

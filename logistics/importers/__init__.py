@@ -1,1 +1,3 @@
 """Logistics importers, one module per area, re-exported for callers."""
+
+from logistics.importers.stock import LocationDataset, StockCountDataset, StockOpeningDataset  # noqa: F401

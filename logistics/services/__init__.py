@@ -1,5 +1,6 @@
 """Logistics services, one module per area, re-exported for callers."""
 
+from logistics.services.locations import LOCATION_FIELDS, location_create, location_update  # noqa: F401
 from logistics.services.network import (  # noqa: F401
     factory_capacity_remove,
     factory_capacity_set,

@@ -1,1 +1,14 @@
 """Logistics views, one module per area, re-exported for callers."""
+
+from logistics.views.stock import (  # noqa: F401
+    LocationDetailView,
+    LocationListView,
+    StockCountCreateView,
+    StockCountDetailView,
+    StockCountListView,
+    StockCountPostView,
+    StockItemLocationView,
+    StockLevelListView,
+    StockMoveCreateView,
+    StockMoveListView,
+)

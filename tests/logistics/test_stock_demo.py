@@ -1,0 +1,46 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from logistics.demo import seed_stock
+from logistics.models import Factory, Location, StockLevel, StockMove
+from logistics.selectors import stock_available, stock_on_hand
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_locations_and_opening_stock_idempotent():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "locations" in out.getvalue()
+    warehouses = Location.objects.filter(kind="warehouse")
+    assert warehouses.count() == 10 and len(set(warehouses.values_list("region", flat=True))) >= 6
+    assert Location.objects.filter(kind="in_transit").count() == 1
+    fxn, lux = Factory.objects.get(code="FAC-FXN"), Factory.objects.get(code="FAC-LUX")
+    assert (fxn.name, lux.name, fxn.working_days, fxn.country) == (
+        "Foxconn Zhengzhou",
+        "Luxshare Kunshan",
+        "1111110",
+        "CN",
+    )
+    assert Location.objects.get(code="FS-FXN").factory == fxn and Location.objects.get(code="FS-LUX").factory == lux
+    products = StockLevel.objects.filter(item__sku__startswith="TP-")
+    assert products.exists() and set(products.values_list("location__kind", flat=True)) == {"warehouse"}
+    parts = StockLevel.objects.filter(item__sku__regex=r"^(CP|AS)-")
+    assert parts.exists() and set(parts.values_list("location__kind", flat=True)) == {"factory_store"}
+    screen = StockLevel.objects.filter(item__sku="CP-OLED-667")
+    assert 0 < sum(screen.values_list("on_hand", flat=True)) < 1000
+    assert stock_available() == stock_on_hand(kinds=["warehouse"])
+    moves = StockMove.objects.count()
+    assert seed_stock(scale="demo") == ""
+    call_command("seed_demo", stdout=StringIO())
+    assert StockMove.objects.count() == moves
+
+
+def test_demo_reuses_factories_created_elsewhere():
+    Factory.objects.create(code="FAC-FXN", name="Foxconn Zhengzhou", country="CN", working_days="1111110")
+    summary = seed_stock(scale="demo")
+    assert "1 factories" in summary
+    assert Factory.objects.filter(code="FAC-FXN").count() == 1
+    assert Location.objects.get(code="FS-FXN").factory.code == "FAC-FXN"
