@@ -1,1 +1,14 @@
 """Logistics views, one module per area, re-exported for callers."""
+
+from logistics.views.production import (  # noqa: F401
+    FactoryCapacitySetView,
+    FactoryCreateView,
+    FactoryDetailView,
+    FactoryListView,
+    FactoryOrderSheetView,
+    FactoryUpdateView,
+    ScheduleDiffView,
+    ScheduleLockView,
+    ScheduleVersionDetailView,
+    ScheduleVersionListView,
+)
