@@ -1,1 +1,3 @@
 """Logistics importers, one module per area, re-exported for callers."""
+
+from logistics.importers.production import FactoryCapacityDataset, ProductionScheduleDataset  # noqa: F401
