@@ -1,5 +1,17 @@
 """Logistics views, one module per area, re-exported for callers."""
 
+from logistics.views.production import (  # noqa: F401
+    FactoryCapacitySetView,
+    FactoryCreateView,
+    FactoryDetailView,
+    FactoryListView,
+    FactoryOrderSheetView,
+    FactoryUpdateView,
+    ScheduleDiffView,
+    ScheduleLockView,
+    ScheduleVersionDetailView,
+    ScheduleVersionListView,
+)
 from logistics.views.stock import (  # noqa: F401
     LocationDetailView,
     LocationListView,
