@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns: list = []
+from orders.apis import (
+    ConsumerOrderViewSet,
+    DemandSignalViewSet,
+    ForecastVersionViewSet,
+    ForecastView,
+    SalesActualViewSet,
+)
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("forecast-versions", ForecastVersionViewSet, basename="api-forecast-version")
+router.register("demand-signals", DemandSignalViewSet, basename="api-demand-signal")
+router.register("sales-actuals", SalesActualViewSet, basename="api-sales-actual")
+router.register("consumer-orders", ConsumerOrderViewSet, basename="api-consumer-order")
+
+urlpatterns = [
+    path("forecasts/", ForecastView.as_view(), name="api-forecasts"),
+    *router.urls,
+]
