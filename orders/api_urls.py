@@ -1,7 +1,24 @@
 from django.urls import path
+from rest_framework.routers import DefaultRouter
 
+from orders.apis import (
+    ConsumerOrderViewSet,
+    DemandSignalViewSet,
+    ForecastVersionViewSet,
+    ForecastView,
+    SalesActualViewSet,
+)
 from orders.apis.plan import DemandPlanView
 
+router = DefaultRouter()
+router.include_root_view = False
+router.register("forecast-versions", ForecastVersionViewSet, basename="api-forecast-version")
+router.register("demand-signals", DemandSignalViewSet, basename="api-demand-signal")
+router.register("sales-actuals", SalesActualViewSet, basename="api-sales-actual")
+router.register("consumer-orders", ConsumerOrderViewSet, basename="api-consumer-order")
+
 urlpatterns = [
+    path("forecasts/", ForecastView.as_view(), name="api-forecasts"),
     path("plan/", DemandPlanView.as_view(), name="api-plan"),
+    *router.urls,
 ]

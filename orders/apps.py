@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+FORECAST_MODELS = ("forecastversion", "forecastvalue", "demandsignal", "salesactual")
+CONSUMER_MODELS = ("consumerorder", "consumerorderline")
+
+
+def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> set[str]:
+    return {f"orders.{action}_{model}" for action in actions for model in models}
+
 
 class OrdersConfig(AppConfig):
     name = "orders"
@@ -8,7 +15,39 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
+        self._ready_forecasts()
         self._ready_plan()
+
+    def _ready_forecasts(self) -> None:
+        """Forecasts, demand signals, sales actuals and consumer orders."""
+        import orders.importers  # noqa: F401  (registers orders' Excel datasets)
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from orders.demo import seed_forecasts
+
+        nav_register(
+            NavEntry("planning", _("Forecast"), "forecast-grid", "orders.view_forecastvalue"),
+            NavEntry("planning", _("Forecast versions"), "forecast-version-list", "orders.view_forecastversion"),
+            NavEntry("planning", _("Forecast vs actual"), "forecast-accuracy", "orders.view_forecastvalue"),
+            NavEntry("planning", _("Demand signals"), "demand-signal-list", "orders.view_demandsignal"),
+            NavEntry("planning", _("Sales actuals"), "sales-actual-list", "orders.view_salesactual"),
+            NavEntry("sales", _("Consumer orders"), "consumer-order-list", "orders.view_consumerorder"),
+        )
+        # Planning edits forecasts, signals and sales history; sales runs consumer orders and records
+        # sales; everybody else on staff reads.
+        roles.role_grant(roles.PLANNING, _perms(("view", "add", "change"), FORECAST_MODELS))
+        roles.role_grant(roles.PLANNING, _perms(("view",), CONSUMER_MODELS))
+        roles.role_grant(
+            roles.SALES,
+            _perms(("view", "add", "change"), CONSUMER_MODELS)
+            | {"orders.pay_consumerorder", "orders.cancel_consumerorder"}
+            | _perms(("view",), FORECAST_MODELS)
+            | _perms(("add", "change"), ("salesactual",)),
+        )
+        for role in (roles.PROCUREMENT, roles.LOGISTICS, roles.STORE_OPS, roles.FINANCE):
+            roles.role_grant(role, _perms(("view",), FORECAST_MODELS + CONSUMER_MODELS))
+        demo_step_register(seed_forecasts)
 
     def _ready_plan(self) -> None:
         """The demand plan: every staff role that plans or supplies reads it."""
