@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ImportRunStatusEnum": "erp.models.ImportRun.Status",
         "SupplierStatusEnum": "procurement.models.SupplierStatus",
+        "ItemKindEnum": "erp.models.ItemKind",
+        "LocationKindEnum": "logistics.models.LocationKind",
+        "SignalSourceEnum": "orders.models.forecasts.SignalSource",
+        "ScheduleStatusEnum": "logistics.models.ScheduleStatus",
+        "CostLineSourceEnum": ["offer", "rollup", "missing"],
     },
 }
 

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from erp.errors import ApplicationError
@@ -11,6 +13,7 @@ from erp.weeks import IsoWeek
 MAX_QTY = 2_147_483_647
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class WeekField(serializers.Field):
     """A week as its ISO key (``2026-W48``) on the wire, its Monday in the database."""
 

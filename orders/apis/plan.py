@@ -1,13 +1,12 @@
 """REST for the demand plan: ``GET /api/v1/plan/?from=YYYY-Www&weeks=12``."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from erp.errors import ApplicationError
-from erp.weeks import IsoWeek
+from orders.apis.common import parse_window
 from orders.selectors.demand_plan import PLAN_WEEKS, demand_plan
 from orders.views.plan import PLAN_PERMISSION
 
@@ -17,16 +16,36 @@ class CanViewPlan(BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm(PLAN_PERMISSION))
 
 
-class PlanQuerySerializer(serializers.Serializer):
-    weeks = serializers.IntegerField(min_value=1, max_value=26, default=PLAN_WEEKS)
-
-    def validate(self, data):
-        raw = self.initial_data.get("from")
-        try:
-            data["from_week"] = IsoWeek.parse(raw) if raw else None
-        except ApplicationError as error:
-            raise serializers.ValidationError({"from": [error.message]}) from error
-        return data
+_WEEK_FIELDS = {
+    "week": serializers.CharField(),
+    "forecast": serializers.IntegerField(),
+    "committed": serializers.IntegerField(),
+    "demand": serializers.IntegerField(),
+    "supply": serializers.IntegerField(),
+    "projected_inventory": serializers.IntegerField(),
+    "days_of_supply": serializers.CharField(allow_null=True),
+    "suggested_production": serializers.IntegerField(),
+    "capacity_shortfall": serializers.IntegerField(),
+}
+_plan = inline_serializer(
+    "DemandPlan",
+    {
+        "from": serializers.CharField(),
+        "weeks": serializers.ListField(child=serializers.CharField()),
+        "products": inline_serializer(
+            "DemandPlanProduct",
+            {
+                "sku": serializers.CharField(),
+                "name": serializers.CharField(),
+                "start_stock": serializers.IntegerField(),
+                "weekly_capacity": serializers.IntegerField(allow_null=True),
+                "batch_multiple": serializers.IntegerField(),
+                "weeks": inline_serializer("DemandPlanWeek", _WEEK_FIELDS, many=True),
+            },
+            many=True,
+        ),
+    },
+)
 
 
 class DemandPlanView(APIView):
@@ -40,12 +59,12 @@ class DemandPlanView(APIView):
             OpenApiParameter("from", str, description="First ISO week, e.g. 2026-W48; default the current week."),
             OpenApiParameter("weeks", int, description=f"Weeks to plan, 1-26; default {PLAN_WEEKS}."),
         ],
+        responses={200: _plan},
         tags=["planning"],
     )
     def get(self, request):
-        query = PlanQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        plan = demand_plan(from_week=query.validated_data["from_week"], weeks=query.validated_data["weeks"])
+        start, weeks = parse_window(request.query_params, default_weeks=PLAN_WEEKS, max_weeks=26)
+        plan = demand_plan(from_week=start, weeks=weeks)
         return Response(
             {
                 "from": plan.from_week.key,

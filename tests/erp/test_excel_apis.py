@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from erp import roles
 from erp.models import FxRate, ImportRun, Item, Price
 from tests.api_helpers import assert_error_shape, token_client
 from tests.erp.excel_helpers import (
@@ -21,7 +22,7 @@ from tests.erp.excel_helpers import (
     xlsx_bytes,
     xlsx_upload,
 )
-from tests.erp.factories import ItemFactory, PriceFactory, ProductFactory
+from tests.erp.factories import ItemFactory, PriceFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,11 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 # --- datasets -------------------------------------------------------------------------
 
 
-def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_user):
-    body = token_client(api_client, logistics_user).get("/api/v1/excel/").json()
-    assert [row["name"] for row in body] == ["items", "prices", "purchase-order-lines", "suppliers"]
-    items = body[0]
+def test_dataset_list_shows_only_what_the_user_can_view(api_client):
+    store_ops = UserFactory(roles=[roles.STORE_OPS])
+    body = token_client(api_client, store_ops).get("/api/v1/excel/").json()
+    assert [row["name"] for row in body] == ["demand-signals", "items", "prices", "sales-actuals"]
+    items = body[1]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
     assert items["columns"][0] == {"name": "sku", "required": True, "format": items["columns"][0]["format"]}
@@ -49,38 +51,39 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
     assert not any(row["can_import"] for row in body)
 
 
+PLANNING_DATASETS = {"demand-signals", "factory-capacity", "production-schedule", "sales-actuals"}
+STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
+
+
+# The role x dataset matrix: what each role sees, and what it may import.
 @pytest.mark.parametrize(
     ("user_fixture", "visible", "importable"),
     [
         (
             "procurement_user",
-            {
-                "bom-lines",
-                "component-profiles",
-                "cost-rates",
-                "fx-rates",
-                "items",
-                "prices",
-                "purchase-order-lines",
-                "supplier-offers",
-                "suppliers",
-            },
+            {"bom-lines", "component-profiles", "cost-rates", "fx-rates", "items", "prices"}
+            | {"purchase-order-lines", "supplier-offers", "suppliers"}
+            | PLANNING_DATASETS
+            | STOCK_DATASETS,
             ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"],
         ),
-        ("sales_user", {"fx-rates", "items", "prices", "suppliers"}, ["prices"]),
+        (
+            "sales_user",
+            {"fx-rates", "items", "prices", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS,
+            ["prices", "sales-actuals"],
+        ),
         (
             "finance_user",
-            {
-                "bom-lines",
-                "cost-rates",
-                "fx-rates",
-                "items",
-                "prices",
-                "purchase-order-lines",
-                "supplier-offers",
-                "suppliers",
-            },
+            {"bom-lines", "cost-rates", "fx-rates", "items", "prices", "purchase-order-lines", "supplier-offers"}
+            | {"suppliers"}
+            | PLANNING_DATASETS
+            | STOCK_DATASETS,
             ["fx-rates"],
+        ),
+        (
+            "logistics_user",
+            {"items", "prices", "purchase-order-lines", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS,
+            ["locations", "stock-counts", "stock-opening"],
         ),
     ],
 )

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from logistics.demo import seed_stock
+from logistics.demo_stock import seed_stock
 from logistics.models import Factory, Location, StockLevel, StockMove
 from logistics.selectors import stock_available, stock_on_hand
 

@@ -76,11 +76,12 @@ def test_ranked_by_excess_spend_from_planned_quantities():
 def test_query_count_is_fixed(django_assert_num_queries):
     for _ in range(3):
         offers(ItemFactory(), "10", "1", "1")
-    with django_assert_num_queries(4):  # FX, offers, breaks, items of the outliers
+    # planned quantities (the latest MRP run), FX, currencies in use, priced offers, items of the outliers
+    with django_assert_num_queries(5):
         assert len(selectors.cost_outliers(on=ON)) == 3
     for _ in range(10):
         offers(ItemFactory(), "10", "1", "1", "1")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(selectors.cost_outliers(on=ON)) == 13
 
 
