@@ -1,1 +1,10 @@
 """Logistics admin, one module per area, re-exported for callers."""
+
+from logistics.admin.production import (  # noqa: F401
+    FactoryAdmin,
+    FactoryCapacityAdmin,
+    FactoryUserAdmin,
+    ProductionActualAdmin,
+    ScheduleLineAdmin,
+    ScheduleVersionAdmin,
+)
