@@ -103,7 +103,8 @@ def _write_line(version: ScheduleVersion, factory: Factory, item: Item, week: Is
         version=version, factory=factory, item=item, week=week.monday, defaults={"quantity": quantity}
     )
     if not created:
-        if line.quantity == quantity and line.days.count() == len(days):
+        stored = list(line.days.order_by("date").values_list("date", "quantity"))
+        if line.quantity == quantity and stored == days:
             return line
         line.quantity = quantity
         line.save(update_fields=["quantity"])
