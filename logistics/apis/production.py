@@ -209,6 +209,7 @@ class ScheduleLineSerializer(serializers.ModelSerializer):
 
 
 class ScheduleVersionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="draft or locked")
     based_on = serializers.IntegerField(source="based_on.number", read_only=True, default=None)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
     locked_by = serializers.CharField(source="locked_by.username", read_only=True, default=None)

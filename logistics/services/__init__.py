@@ -10,6 +10,7 @@ from logistics.services.network import (  # noqa: F401
 from logistics.services.production import (  # noqa: F401
     ACTUAL_PERMISSION,
     LOCK_PERMISSION,
+    factory_user_link,
     production_actual_post,
     schedule_capacity_check,
     schedule_draft_create,

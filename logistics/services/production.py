@@ -103,7 +103,8 @@ def _write_line(version: ScheduleVersion, factory: Factory, item: Item, week: Is
         version=version, factory=factory, item=item, week=week.monday, defaults={"quantity": quantity}
     )
     if not created:
-        if line.quantity == quantity and line.days.count() == len(days):
+        stored = list(line.days.order_by("date").values_list("date", "quantity"))
+        if line.quantity == quantity and stored == days:
             return line
         line.quantity = quantity
         line.save(update_fields=["quantity"])
@@ -249,3 +250,26 @@ def production_actual_post(
         except IntegrityError:  # posted by a concurrent request a moment ago: the re-post wins
             match.update(quantity=quantity, posted_by=user, updated_at=now)
     return match.get()
+
+
+@transaction.atomic
+def factory_user_link(*, acting_user: Any, user: Any, factory: Factory):
+    """Make ``user`` the integration user of ``factory``. Staff, portal and supplier users cannot be one."""
+    from logistics.models import FactoryUser
+    from procurement.models import SupplierUser
+
+    if user.is_staff or user.is_superuser or user.groups.exists() or SupplierUser.objects.filter(user=user).exists():
+        raise ApplicationError(
+            f"{user.username} has a role, staff access or a supplier link; a factory integration user has none.",
+            {"fields": {"user": ["Use a user with no role and no staff access."]}},
+        )
+    link = FactoryUser.objects.select_for_update().filter(user=user).first()
+    if link is None:
+        link = FactoryUser(user=user, factory=factory)
+    elif link.factory_id == factory.pk:
+        return link
+    else:
+        link.factory = factory
+    link.full_clean()
+    link.save()
+    return link

@@ -269,3 +269,12 @@ def test_spread_property(quantity, flags, week):
     assert all(pattern[d.weekday()] == "1" and iso.monday <= d <= iso.sunday for d, _ in days)
     assert len(days) == pattern.count("1")
     assert max(q for _, q in days) - min(q for _, q in days) <= 1
+
+
+def test_same_quantity_is_spread_again_after_the_working_days_change(planner):
+    fac = FactoryFactory(working_days="1111100")
+    cap = FactoryCapacityFactory(factory=fac, weekly_capacity=100)
+    draft = make_draft([(fac, cap.item, WEEK, 10)], user=planner)
+    services.factory_update(acting_user=planner, factory=fac, working_days="1000000")
+    services.schedule_line_set(acting_user=planner, version=draft, factory=fac, item=cap.item, week=WEEK, quantity=10)
+    assert list(ScheduleDay.objects.values_list("date", "quantity")) == [(date(2026, 11, 23), 10)]
