@@ -20,17 +20,20 @@ def _user(acting_user: Any) -> Any:
 
 
 def mrp_run_request(*, acting_user: Any = None, reason: str = "") -> MrpRun:
-    """Queue a run, or join the one already queued; the worker starts after this transaction commits."""
+    """Queue a run, or join the one already queued, and have a worker start it after this commit.
+
+    Joining still sends the task: if an earlier message was lost the run is not stuck, and a
+    second task for the same run does nothing (``mrp_run_execute`` claims it only once).
+    """
     from logistics.tasks import mrp_run_task
 
-    queued = MrpRun.objects.filter(status=MrpRun.Status.QUEUED).first()
-    if queued is not None:
-        return queued
-    try:
-        with transaction.atomic():
-            run = MrpRun.objects.create(requested_by=_user(acting_user), reason=reason[:200])
-    except IntegrityError:  # another request queued one at the same moment: join it
-        return MrpRun.objects.get(status=MrpRun.Status.QUEUED)
+    run = MrpRun.objects.filter(status=MrpRun.Status.QUEUED).first()
+    if run is None:
+        try:
+            with transaction.atomic():
+                run = MrpRun.objects.create(requested_by=_user(acting_user), reason=reason[:200])
+        except IntegrityError:  # another request queued one at the same moment: join it
+            run = MrpRun.objects.get(status=MrpRun.Status.QUEUED)
     transaction.on_commit(lambda: mrp_run_task.delay(run.pk))
     return run
 

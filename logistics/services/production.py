@@ -205,6 +205,9 @@ def schedule_lock(*, acting_user: Any, version: ScheduleVersion, reason: str) ->
             f"Schedule version {version.number} is already locked.",
             {"fields": {"version": [f"Version {version.number} is locked."]}, "status": ScheduleStatus.LOCKED},
         )
+    from logistics.services.mrp import mrp_run_request  # MRP reads the locked schedule: recompute it
+
+    mrp_run_request(acting_user=acting_user, reason=f"schedule version {version.number} locked")
     return ScheduleVersion.objects.select_related("locked_by", "created_by").get(pk=version.pk)
 
 

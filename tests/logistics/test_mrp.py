@@ -138,5 +138,14 @@ def test_api_pages_and_supplier_requirements(
 def test_a_purchase_order_change_queues_a_run(plant, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         make_order(plant["screen_supplier"], lines=[(plant["screen"], 1000, D("250"))], status="sent")
+    run = mrp_latest_run()  # the run queued by the schedule lock, joined and now computed with the order
+    assert sum(run.parts.get(item=plant["screen"]).scheduled) == 1000
+
+
+def test_locking_a_schedule_queues_a_run(plant, django_capture_on_commit_callbacks):
+    factory = FactoryFactory(code="FAC-T2")
+    FactoryCapacityFactory(factory=factory, item=plant["phone"], weekly_capacity=5000)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_locked([(factory, plant["phone"], plant["week"] + 3, 1000)])
     run = mrp_latest_run()
-    assert run is not None and run.reason.startswith("purchase order PO-")
+    assert run.reason.startswith("schedule version") and run.parts.get(item=plant["screen"]).gross[3] == 1000
