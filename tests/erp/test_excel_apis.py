@@ -40,8 +40,9 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 
 def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_user):
     body = token_client(api_client, logistics_user).get("/api/v1/excel/").json()
-    assert [row["name"] for row in body] == ["items", "prices", "purchase-order-lines", "suppliers"]
-    items = body[0]
+    names = [row["name"] for row in body]
+    assert names == ["demand-signals", "items", "prices", "purchase-order-lines", "sales-actuals", "suppliers"]
+    items = body[names.index("items")]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
     assert items["columns"][0] == {"name": "sku", "required": True, "format": items["columns"][0]["format"]}
@@ -58,25 +59,33 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
                 "bom-lines",
                 "component-profiles",
                 "cost-rates",
+                "demand-signals",
                 "fx-rates",
                 "items",
                 "prices",
                 "purchase-order-lines",
+                "sales-actuals",
                 "supplier-offers",
                 "suppliers",
             },
             ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"],
         ),
-        ("sales_user", {"fx-rates", "items", "prices", "suppliers"}, ["prices"]),
+        (
+            "sales_user",
+            {"demand-signals", "fx-rates", "items", "prices", "sales-actuals", "suppliers"},
+            ["prices", "sales-actuals"],
+        ),
         (
             "finance_user",
             {
                 "bom-lines",
                 "cost-rates",
+                "demand-signals",
                 "fx-rates",
                 "items",
                 "prices",
                 "purchase-order-lines",
+                "sales-actuals",
                 "supplier-offers",
                 "suppliers",
             },

@@ -64,7 +64,7 @@ def test_hub_lists_viewable_datasets_with_template_and_export_links(client, logi
     ("user_fixture", "importable"),
     [
         ("procurement_user", ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"]),
-        ("sales_user", ["prices"]),
+        ("sales_user", ["prices", "sales-actuals"]),
         ("finance_user", ["fx-rates"]),
     ],
 )
