@@ -1,1 +1,10 @@
 """Orders admin, one module per area, re-exported for callers."""
+
+from orders.admin.planning import (  # noqa: F401
+    ConsumerOrderAdmin,
+    ConsumerOrderLineInline,
+    DemandSignalAdmin,
+    ForecastValueAdmin,
+    ForecastVersionAdmin,
+    SalesActualAdmin,
+)

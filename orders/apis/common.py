@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,7 +12,7 @@ from erp.weeks import IsoWeek
 MAX_QTY = 2_147_483_647
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2026-W48"})
 class WeekField(serializers.Field):
     """A week as its ISO key (``2026-W48``) on the wire, its Monday in the database."""
 

@@ -13,7 +13,7 @@ from orders import selectors, services
 from orders.apis.common import MAX_QTY, WeekField, items_by_sku, parse_window
 from orders.filters import DemandSignalFilter, SalesActualFilter
 from orders.forms import GENERATE_CHOICES
-from orders.models import DemandSignal, ForecastMethod, ForecastValue, ForecastVersion, SalesActual, SignalSource
+from orders.models import DemandSignal, ForecastMethod, ForecastValue, ForecastVersion, SalesActual
 from orders.services.forecasts import MAX_GENERATE_WEEKS, MAX_MOVING_AVERAGE_N
 
 
@@ -177,6 +177,7 @@ class ForecastView(APIView):
 
 class DemandSignalSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
+    source = serializers.CharField(read_only=True, help_text="search, forum or social")
     week = WeekField(read_only=True)
 
     class Meta:
@@ -188,7 +189,8 @@ class DemandSignalSerializer(serializers.ModelSerializer):
 class SignalInputSerializer(StrictInputSerializer):
     sku = serializers.CharField(max_length=64)
     week = WeekField()
-    source = serializers.ChoiceField(choices=SignalSource.choices)
+    # Checked by the service (search, forum or social); a plain string keeps the schema's enum names unique.
+    source = serializers.CharField(max_length=10, help_text="search, forum or social")
     value = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 

@@ -161,13 +161,17 @@ def consumer_order_create(
 ) -> tuple[ConsumerOrder, bool]:
     """Create a consumer order once per ``idempotency_key``: returns (order, created)."""
     key = _check_key(idempotency_key)
+    stored = ConsumerOrder.objects.filter(idempotency_key=key).first()
+    if stored is not None:
+        # A replay returns the stored order even once its requested week has passed.
+        week = requested_week if isinstance(requested_week, IsoWeek) else IsoWeek.parse(requested_week)
+        ref = customer_ref.strip() if isinstance(customer_ref, str) else customer_ref
+        fingerprint = consumer_order_fingerprint(channel=channel, customer_ref=ref, requested_week=week, lines=lines)
+        return _replay(stored, fingerprint, key), False
     customer_ref, week = _check(channel, customer_ref, requested_week, lines)
     fingerprint = consumer_order_fingerprint(
         channel=channel, customer_ref=customer_ref, requested_week=week, lines=lines
     )
-    stored = ConsumerOrder.objects.filter(idempotency_key=key).first()
-    if stored is not None:
-        return _replay(stored, fingerprint, key), False
     try:
         with transaction.atomic():
             order = ConsumerOrder.objects.create(

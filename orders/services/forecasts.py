@@ -18,11 +18,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from erp.audit import audited_save
+from erp.audit import audited_save, validation_error_to_application_error
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.weeks import IsoWeek
@@ -103,8 +104,14 @@ def forecast_version_create(
     source = copy_from
     if source is None and copy_current:
         source = ForecastVersion.objects.filter(is_current=True).first()
-    has_current = ForecastVersion.objects.filter(is_current=True).exists()
+    try:  # the fields' own rules first, so that the loop below only retries real conflicts
+        ForecastVersion(number=1, name=name, note=note).full_clean(
+            exclude=["number", "is_current", "created_by"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        raise validation_error_to_application_error(error, what="forecast version") from error
     for _attempt in range(5):
+        has_current = ForecastVersion.objects.filter(is_current=True).exists()
         number = (ForecastVersion.objects.aggregate(m=Max("number"))["m"] or 0) + 1
         version = ForecastVersion(
             number=number, name=name, note=note, created_by=_user(acting_user), is_current=not has_current
@@ -113,9 +120,7 @@ def forecast_version_create(
             with transaction.atomic():
                 audited_save(version, acting_user=acting_user, reason="created")
         except ApplicationError:
-            if ForecastVersion.objects.filter(number=number).exists():
-                continue  # taken by a version created at the same moment: take the next one
-            raise
+            continue  # a version created at the same moment took the number or became current: look again
         break
     else:
         raise ApplicationError("Many versions are being created at once; try again.", {})
@@ -316,7 +321,7 @@ def forecast_generate(
     start = week_check(from_week, field="from_week")
     week_check(start + (weeks - 1), field="weeks")
     if items is None:
-        items = list(Item.objects.filter(kind=Item.Kind.PRODUCT).exclude(lifecycle_status="discontinued"))
+        items = list(Item.objects.filter(kind=Item.Kind.PRODUCT).exclude(lifecycle_status=Item.Lifecycle.OBSOLETE))
     for item in items:
         _check_product(item)
     if not items:

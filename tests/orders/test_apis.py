@@ -189,3 +189,15 @@ def test_demand_signals_and_sales_actuals(planner, reader, django_assert_num_que
     )
     assert "0 or more" in error["message"]
     assert SalesActual.objects.count() == 6
+
+
+def test_forecasts_get_query_count(reader, django_assert_num_queries):
+    version = services.forecast_version_create(acting_user=None, name="V")
+    products = ProductFactory.create_batch(4)
+    services.forecast_values_set(
+        acting_user=None, version=version, cells=[CellInput(p, W0() + k, 3) for p in products for k in range(12)]
+    )
+    # token, token cleanup, user and group permissions (4), the current version, the values with their items
+    with django_assert_num_queries(6):
+        response = reader.get("/api/v1/forecasts/")
+    assert len(response.json()["values"]) == 48

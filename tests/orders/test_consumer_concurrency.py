@@ -72,3 +72,14 @@ def test_parallel_orders_with_different_keys_get_different_numbers():
     results = _race(4, create)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({order.number for order, _created in results}) == 4
+
+
+def test_parallel_first_versions_one_current_distinct_numbers():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    from orders.models import ForecastVersion
+
+    results = _race(3, lambda: services.forecast_version_create(acting_user=None, name="Racing"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(ForecastVersion.objects.values_list("number", flat=True)) == [1, 2, 3]
+    assert ForecastVersion.objects.filter(is_current=True).count() == 1

@@ -269,3 +269,20 @@ def test_forecast_accuracy():
     (row,) = selectors.forecast_accuracy(version=version, from_week=weeks[0], weeks=2)
     assert row.mape == Decimal("15.0")  # (10% + 20%) / 2
     assert row.bias == Decimal("-5.0")  # (190 - 200) / 200
+
+
+def test_version_name_rules():
+    with pytest.raises(ApplicationError, match="needs a name"):
+        services.forecast_version_create(acting_user=None, name="  ")
+    with pytest.raises(ApplicationError, match="name"):
+        services.forecast_version_create(acting_user=None, name="x" * 101)
+    assert not ForecastVersion.objects.exists()
+
+
+def test_a_replay_returns_the_order_even_after_its_week_has_passed(monkeypatch):
+    product = ProductFactory()
+    order, _ = _order(key="late", product=product, week=W0() + 1)
+    later = W0() + 3
+    monkeypatch.setattr(IsoWeek, "current", classmethod(lambda cls, now=None: later))
+    again, created = _order(key="late", product=product, week=IsoWeek.of(order.requested_week))
+    assert again.pk == order.pk and not created

@@ -160,3 +160,23 @@ def test_consumer_order_list_filters_export_and_actions(client, sales_user):
     assert order.status == "cancelled"
     client.force_login(UserFactory(roles=[roles.PLANNING]))
     assert client.post(reverse("consumer-order-pay", args=[order.number])).status_code == 403
+
+
+def test_grid_query_count_does_not_grow_with_products(client, planning_user, version, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def fill(count):
+        products = ProductFactory.create_batch(count)
+        services.forecast_values_set(
+            acting_user=None, version=version, cells=[CellInput(p, W0() + k, 5) for p in products for k in range(12)]
+        )
+
+    fill(2)
+    client.force_login(planning_user)
+    with CaptureQueriesContext(connection) as context:
+        client.get(reverse("forecast-grid"), {"compare": version.number})
+    fill(5)
+    with django_assert_num_queries(len(context)):
+        response = client.get(reverse("forecast-grid"), {"compare": version.number})
+    assert response.text.count('name="c-') == 7 * 12
