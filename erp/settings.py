@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ImportRunStatusEnum": "erp.models.ImportRun.Status",
         "SupplierStatusEnum": "procurement.models.SupplierStatus",
+        "ItemKindEnum": "erp.models.ItemKind",
+        "LocationKindEnum": "logistics.models.LocationKind",
     },
 }
 

@@ -40,13 +40,25 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 
 def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_user):
     body = token_client(api_client, logistics_user).get("/api/v1/excel/").json()
-    assert [row["name"] for row in body] == ["items", "prices", "purchase-order-lines", "suppliers"]
+    assert [row["name"] for row in body] == [
+        "items",
+        "locations",
+        "prices",
+        "purchase-order-lines",
+        "stock-counts",
+        "stock-opening",
+        "suppliers",
+    ]
     items = body[0]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
     assert items["columns"][0] == {"name": "sku", "required": True, "format": items["columns"][0]["format"]}
     assert items["columns"][2]["format"] == "one of: product, assembly, component"
-    assert not any(row["can_import"] for row in body)
+    # Logistics imports its own datasets only.
+    assert [row["name"] for row in body if row["can_import"]] == ["locations", "stock-counts", "stock-opening"]
+
+
+STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}  # every staff role but store ops reads stock
 
 
 @pytest.mark.parametrize(
@@ -64,10 +76,11 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
                 "purchase-order-lines",
                 "supplier-offers",
                 "suppliers",
-            },
+            }
+            | STOCK_DATASETS,
             ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"],
         ),
-        ("sales_user", {"fx-rates", "items", "prices", "suppliers"}, ["prices"]),
+        ("sales_user", {"fx-rates", "items", "prices", "suppliers"} | STOCK_DATASETS, ["prices"]),
         (
             "finance_user",
             {
@@ -79,7 +92,8 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client, logistics_us
                 "purchase-order-lines",
                 "supplier-offers",
                 "suppliers",
-            },
+            }
+            | STOCK_DATASETS,
             ["fx-rates"],
         ),
     ],
