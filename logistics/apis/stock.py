@@ -254,7 +254,7 @@ class StockMoveViewSet(
 
 class StockCountPermission(ModelPermissions):
     def has_permission(self, request, view):
-        if view.action == "post":
+        if view.action == "post_count":
             return bool(
                 request.user and request.user.is_authenticated and request.user.has_perm("logistics.post_stockcount")
             )
@@ -296,7 +296,8 @@ class StockCountViewSet(
         return self._respond(count, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: StockCountSerializer})
-    @action(detail=True, methods=["post"])
-    def post(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="post", url_name="post")
+    def post_count(self, request, pk=None):
+        # Not named ``post``: a viewset method of that name would also answer POST on the detail URL.
         count = services.stock_count_post(acting_user=request.user, count=self.get_object())
         return self._respond(count)

@@ -64,7 +64,7 @@ def stock_on_hand(*, item_ids: Iterable[int] | None = None, kinds: Iterable[str]
 
 
 def stock_available(
-    *, item_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = (LocationKind.WAREHOUSE,)
+    *, item_ids: Iterable[int] | None = None, kinds: Iterable[str] | None = ("warehouse",)
 ) -> dict[int, int]:
     """On hand minus reserved per item id, over the locations of ``kinds`` (warehouses by default); one query."""
     rows = (

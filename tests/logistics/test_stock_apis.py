@@ -138,3 +138,17 @@ def test_stock_counts_create_and_post(api_client, logistics_user, planning_user)
 
 def test_anonymous_is_refused(api_client):
     assert api_client.get("/api/v1/stock-levels/").status_code == 401
+
+
+def test_post_on_the_count_detail_url_is_not_a_way_around_the_post_permission(api_client, make_user):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("planning")
+    user.user_permissions.add(Permission.objects.get(codename="add_stockcount"))
+    item, wh = give_stock(qty=5)
+    count = services.stock_count_create(acting_user=None, location=wh, lines=[(item, 1)])
+    client = token_client(api_client, user)
+    assert client.post(f"/api/v1/stock-counts/{count.pk}/").status_code == 405
+    assert client.post(f"/api/v1/stock-counts/{count.pk}/post/").status_code == 403
+    count.refresh_from_db()
+    assert count.status == "draft"

@@ -125,3 +125,24 @@ def test_count_create_and_post_on_the_page(client, logistics_user, planning_user
     assert StockLevel.objects.get(item=item, location=wh).on_hand == 12
     again = client.post(f"/logistics/stock-counts/{count.pk}/post/")
     assert again.status_code == 400 and b"already posted" in again.content
+
+
+@pytest.mark.parametrize("url", ["/logistics/locations/", "/logistics/stock-moves/", "/logistics/stock-counts/"])
+def test_list_pages_take_the_same_queries_for_any_number_of_rows(
+    client, logistics_user, url, django_assert_num_queries
+):
+    client.force_login(logistics_user)
+
+    def add_rows():
+        item, wh = give_stock(qty=5)
+        services.stock_count_create(acting_user=logistics_user, location=wh, lines=[(item, 4)])
+
+    add_rows()
+    client.get(url)
+    with django_assert_num_queries(7):  # session, user, roles, 2 permission reads, count, page
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        add_rows()
+    with django_assert_num_queries(7):
+        page = client.get(url)
+    assert len(page.context["object_list"]) == 5
