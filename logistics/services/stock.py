@@ -145,6 +145,9 @@ def _post(moves: Sequence[StockMoveInput], *, acting_user: Any, moved_at: dateti
         if move.to_location is not None:
             deltas[(move.item.pk, move.to_location.pk)] += move.qty
     _apply_deltas(deltas)
+    from logistics.services.mrp import mrp_run_request  # MRP nets stock: recompute after this commit
+
+    mrp_run_request(acting_user=acting_user, reason=f"stock moved ({len(moves)} move{'s' if len(moves) > 1 else ''})")
     when = moved_at or timezone.now()
     user = _user(acting_user)
     return StockMove.objects.bulk_create(

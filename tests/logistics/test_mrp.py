@@ -149,3 +149,10 @@ def test_locking_a_schedule_queues_a_run(plant, django_capture_on_commit_callbac
         make_locked([(factory, plant["phone"], plant["week"] + 3, 1000)])
     run = mrp_latest_run()
     assert run.reason.startswith("schedule version") and run.parts.get(item=plant["screen"]).gross[3] == 1000
+
+
+def test_a_stock_move_queues_a_run_that_nets_it(plant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        give_stock(plant["screen"], LocationFactory(code="WH-MORE", kind=LocationKind.WAREHOUSE), 1500)
+    screen = mrp_latest_run().parts.get(item=plant["screen"])
+    assert screen.on_hand == 2000 and not screen.planned_orders.exists()
