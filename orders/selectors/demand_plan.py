@@ -69,4 +69,6 @@ def demand_plan(*, from_week: IsoWeek | None = None, weeks: int = PLAN_WEEKS, it
             )
         )
     keys = [(start + w).key for w in range(weeks)]
+    # The products that sell most come first: they are what the meeting talks about.
+    plans.sort(key=lambda plan: (-sum(week.demand for week in plan.weeks), plan.item.sku))
     return DemandPlan(from_week=start, week_keys=keys, products=plans)
