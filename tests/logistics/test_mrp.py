@@ -4,6 +4,7 @@ import pytest
 
 from erp import roles
 from erp.errors import ApplicationError
+from erp.models import Item
 from erp.weeks import IsoWeek
 from logistics.models import LocationKind, MrpPlannedOrder, MrpRun
 from logistics.selectors.mrp import mrp_latest_run
@@ -156,3 +157,20 @@ def test_a_stock_move_queues_a_run_that_nets_it(plant, django_capture_on_commit_
         give_stock(plant["screen"], LocationFactory(code="WH-MORE", kind=LocationKind.WAREHOUSE), 1500)
     screen = mrp_latest_run().parts.get(item=plant["screen"])
     assert screen.on_hand == 2000 and not screen.planned_orders.exists()
+
+
+def test_shortage_and_suggestion_lists_read_in_fixed_queries(
+    plant, api_client, planning_user, django_assert_num_queries
+):
+    run_mrp()
+    planner = token_client(api_client, planning_user)
+    # token, user, user perms, group perms, latest run, count, page (part, item, supplier, order joined)
+    with django_assert_num_queries(7):
+        one = planner.get("/api/v1/mrp/suggestions/").json()
+    give_stock(plant["screw"], LocationFactory(kind=LocationKind.FACTORY_STORE, factory=FactoryFactory()), 1)
+    BomLineFactory(parent=plant["phone"], child=ItemFactory(sku="CP-GLUE"), qty_per=D(1))
+    SupplierOfferFactory(item=Item.objects.get(sku="CP-GLUE"), lead_time_days=200, breaks=[(1, "1")])
+    run_mrp()
+    with django_assert_num_queries(7):
+        two = planner.get("/api/v1/mrp/suggestions/").json()
+    assert two["count"] > one["count"]
