@@ -23,7 +23,7 @@ LAUNCH_WEEKS_AGO = 9
 DEMO_VERSION = "Demo baseline"
 PRESALE_ORDERS = 30
 X1_PREFIX = "TP-X1-"
-BASE_SALES = {"TP-X1P-512": 1800, "TP-LITE-64": 3500}
+BASE_SALES = {"TP-X1P-512": 1800, "TP-LITE-64": 7500}
 
 
 def _is_x1(sku: str) -> bool:
@@ -31,8 +31,10 @@ def _is_x1(sku: str) -> bool:
 
 
 def _x1_sales(sku: str, weeks_after_launch: int) -> int:
-    share = 1.0 if "128" in sku else 0.6
-    level = max(3000, int(12000 * 0.6**weeks_after_launch))
+    # At the scale of the production ramp the schedule demo locks: a 90,000 launch week for the
+    # 128 GB settling near 24,000 a week, the 256 GB at half of that and the Pro at a quarter.
+    share = 1.0 if "128" in sku else 0.5 if "256" in sku else 0.25
+    level = max(24000, int(90000 * 0.7**weeks_after_launch))
     return int(level * share) + (weeks_after_launch % 3) * 40
 
 

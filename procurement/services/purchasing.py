@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -182,8 +181,9 @@ def _refuse_status(order: PurchaseOrder, allowed: list[str], doing: str) -> None
     )
 
 
-# Called after commit with a one-line reason whenever an order's status changes; planning (above
-# procurement) registers here to recompute what it expects to receive.
+# Called inside the transaction with a one-line reason whenever an order's status changes; planning
+# (above procurement) registers here to recompute what it expects to receive. A listener defers
+# its own work to the commit, so the changes of one transaction share one recalculation.
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -194,7 +194,7 @@ def purchasing_listener_register(listener: Callable[[str], None]) -> None:
 
 def _announce(reason: str) -> None:
     for listener in _listeners:
-        transaction.on_commit(partial(listener, reason))
+        listener(reason)
 
 
 def _transition(

@@ -50,7 +50,7 @@ def test_supplier_requirements_come_from_registered_sources():
         purchasing._requirement_sources.remove(source)
 
 
-def test_status_changes_are_announced_after_commit(django_capture_on_commit_callbacks):
+def test_status_changes_are_announced(django_capture_on_commit_callbacks):
     heard = []
     services.purchasing_listener_register(heard.append)
     try:
