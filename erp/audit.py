@@ -34,11 +34,16 @@ def validate_instance(instance: models.Model) -> None:
         raise validation_error_to_application_error(error, what=str(instance._meta.verbose_name)) from error
 
 
+def user_or_none(acting_user: Any) -> Any:
+    """The user to record for a write: ``acting_user`` when it is a signed-in user, else None (system, demo)."""
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
 def audited_save(instance: models.Model, *, acting_user: Any, reason: str = "") -> models.Model:
     """Validate ``instance``, then save it with a history row naming ``acting_user`` and ``reason``."""
     what = str(instance._meta.verbose_name)
     validate_instance(instance)
-    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    instance._history_user = user_or_none(acting_user)
     instance._change_reason = reason or None
     try:
         # A savepoint keeps the caller's transaction usable if a concurrent writer won the race.

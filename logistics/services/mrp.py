@@ -7,16 +7,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from erp.audit import user_or_none
 from erp.errors import ApplicationError
 from erp.weeks import IsoWeek, business_date
 from logistics.models import MrpPart, MrpPlannedOrder, MrpRun
 from logistics.selectors.mrp import MRP_WEEKS, mrp_compute
 from procurement import services as procurement_services
 from procurement.models import Supplier, SupplierStatus
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def mrp_run_request(*, acting_user: Any = None, reason: str = "") -> MrpRun:
@@ -31,7 +28,7 @@ def mrp_run_request(*, acting_user: Any = None, reason: str = "") -> MrpRun:
     if run is None:
         try:
             with transaction.atomic():
-                run = MrpRun.objects.create(requested_by=_user(acting_user), reason=reason[:200])
+                run = MrpRun.objects.create(requested_by=user_or_none(acting_user), reason=reason[:200])
         except IntegrityError:  # another request queued one at the same moment: join it
             run = MrpRun.objects.get(status=MrpRun.Status.QUEUED)
     transaction.on_commit(lambda: mrp_run_task.delay(run.pk))

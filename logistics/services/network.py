@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from erp.audit import audited_save
+from erp.audit import audited_save, user_or_none
 from erp.errors import ApplicationError
 from erp.models import Item
 from logistics.models import Factory, FactoryCapacity
@@ -96,7 +96,7 @@ def factory_capacity_set(*, acting_user: Any, factory: Factory, item: Item, week
 
 @transaction.atomic
 def factory_capacity_remove(*, acting_user: Any, capacity: FactoryCapacity) -> None:
-    capacity._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    capacity._history_user = user_or_none(acting_user)
     capacity._change_reason = "removed"
     try:
         with transaction.atomic():

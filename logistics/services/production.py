@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from erp.audit import audited_save
+from erp.audit import audited_save, user_or_none
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.weeks import IsoWeek, business_date
@@ -31,10 +31,6 @@ from logistics.services.network import check_product
 
 LOCK_PERMISSION = "logistics.lock_scheduleversion"
 ACTUAL_PERMISSION = "logistics.add_productionactual"
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def spread_over_days(quantity: int, working_days: str, week: IsoWeek) -> list[tuple[date, int]]:
@@ -150,7 +146,9 @@ def schedule_draft_create(*, acting_user: Any) -> ScheduleVersion:
         )
     base = schedule_current_locked()
     number = (ScheduleVersion.objects.aggregate(last=Max("number"))["last"] or 0) + 1
-    draft = ScheduleVersion(number=number, status=ScheduleStatus.DRAFT, based_on=base, created_by=_user(acting_user))
+    draft = ScheduleVersion(
+        number=number, status=ScheduleStatus.DRAFT, based_on=base, created_by=user_or_none(acting_user)
+    )
     draft = audited_save(draft, acting_user=acting_user, reason="created")
     if base is not None:
         old_lines = list(ScheduleLine.objects.filter(version=base).order_by("pk"))
@@ -241,7 +239,7 @@ def production_actual_post(
             f"{factory.code} does not make {item.sku} (no weekly capacity).",
             {"fields": {"sku": [f"{factory.code} does not make {item.sku}."]}},
         )
-    user = _user(acting_user)
+    user = user_or_none(acting_user)
     now = timezone.now()
     match = ProductionActual.objects.filter(factory=factory, item=item, date=date)
     if not match.update(quantity=quantity, posted_by=user, updated_at=now):

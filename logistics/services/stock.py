@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from erp.audit import user_or_none
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.validators import validate_printable
@@ -38,10 +39,6 @@ class StockMoveInput:
     from_location: Location | None = None
     to_location: Location | None = None
     reference: str = ""
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _refuse(message: str, field: str, **extra: Any) -> ApplicationError:
@@ -149,7 +146,7 @@ def _post(moves: Sequence[StockMoveInput], *, acting_user: Any, moved_at: dateti
 
     mrp_run_request(acting_user=acting_user, reason=f"stock moved ({len(moves)} move{'s' if len(moves) > 1 else ''})")
     when = moved_at or timezone.now()
-    user = _user(acting_user)
+    user = user_or_none(acting_user)
     return StockMove.objects.bulk_create(
         [
             StockMove(
@@ -259,7 +256,10 @@ def stock_count_create(
     except ValidationError as error:
         raise _refuse(f"note: {error.messages[0]}", "note") from error
     count = StockCount.objects.create(
-        location=location, counted_at=counted_at or timezone.now(), note=note[:500], created_by=_user(acting_user)
+        location=location,
+        counted_at=counted_at or timezone.now(),
+        note=note[:500],
+        created_by=user_or_none(acting_user),
     )
     StockCountLine.objects.bulk_create(
         [StockCountLine(count=count, item=item, counted=counted) for item, counted in lines]

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from erp.audit import user_or_none
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.validators import validate_printable
@@ -31,7 +32,7 @@ from orders.models import (
     ConsumerOrderLine,
     ConsumerOrderStatus,
 )
-from orders.services.forecasts import _check_product, _user, week_check
+from orders.services.forecasts import _check_product, week_check
 
 Status = ConsumerOrderStatus
 MAX_KEY_LENGTH = 100
@@ -181,7 +182,7 @@ def consumer_order_create(
                 requested_week=week.monday,
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
-                created_by=_user(acting_user),
+                created_by=user_or_none(acting_user),
             )
             ConsumerOrderLine.objects.bulk_create(
                 [ConsumerOrderLine(order=order, item=line.item, quantity=line.quantity) for line in lines]
@@ -192,7 +193,7 @@ def consumer_order_create(
             raise
         return _replay(stored, fingerprint, key), False
     ConsumerOrder.history.bulk_history_create(
-        [order], default_user=_user(acting_user), default_change_reason=f"created ({channel})"
+        [order], default_user=user_or_none(acting_user), default_change_reason=f"created ({channel})"
     )
     return order, True
 
@@ -209,7 +210,7 @@ def _transition(order: ConsumerOrder, *, allowed: list[str], to: str, doing: str
         )
     order = ConsumerOrder.objects.get(pk=order.pk)
     ConsumerOrder.history.bulk_history_create(
-        [order], update=True, default_user=_user(acting_user), default_change_reason=doing
+        [order], update=True, default_user=user_or_none(acting_user), default_change_reason=doing
     )
     return order
 

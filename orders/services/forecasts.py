@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from erp.audit import audited_save, validation_error_to_application_error
+from erp.audit import audited_save, user_or_none, validation_error_to_application_error
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.weeks import IsoWeek
@@ -41,10 +41,6 @@ MAX_WEEKS_AWAY = 104  # weeks before or after the current week that a value may 
 MAX_GENERATE_WEEKS = 52
 MAX_MOVING_AVERAGE_N = 52
 MAX_QUANTITY = 2_147_483_647
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def week_check(week: IsoWeek | str, *, where: str = "", field: str = "week") -> IsoWeek:
@@ -80,9 +76,9 @@ def _check_quantity(quantity: Any, where: str = "", *, field: str = "quantity") 
 
 def _version_history(version: ForecastVersion, *, acting_user: Any, reason: str) -> None:
     version._change_reason = reason[:100]  # an earlier save's reason on the instance would win otherwise
-    version._history_user = _user(acting_user)
+    version._history_user = user_or_none(acting_user)
     ForecastVersion.history.bulk_history_create(
-        [version], update=True, default_user=_user(acting_user), default_change_reason=reason[:100]
+        [version], update=True, default_user=user_or_none(acting_user), default_change_reason=reason[:100]
     )
 
 
@@ -114,7 +110,7 @@ def forecast_version_create(
         has_current = ForecastVersion.objects.filter(is_current=True).exists()
         number = (ForecastVersion.objects.aggregate(m=Max("number"))["m"] or 0) + 1
         version = ForecastVersion(
-            number=number, name=name, note=note, created_by=_user(acting_user), is_current=not has_current
+            number=number, name=name, note=note, created_by=user_or_none(acting_user), is_current=not has_current
         )
         try:
             with transaction.atomic():
@@ -136,7 +132,7 @@ def forecast_version_create(
                     method=value.method,
                     method_param=value.method_param,
                     updated_at=now,
-                    updated_by=_user(acting_user),
+                    updated_by=user_or_none(acting_user),
                 )
                 for value in source.values.all().iterator(chunk_size=2000)
             ],
@@ -188,7 +184,7 @@ def _upsert(version: ForecastVersion, cells: dict[tuple[int, date], tuple[int, s
                 method=method,
                 method_param=param,
                 updated_at=now,
-                updated_by=_user(acting_user),
+                updated_by=user_or_none(acting_user),
             )
             for (item_id, week), (quantity, method, param) in sorted(cells.items())
         ],

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp.audit import user_or_none
 from erp.excel.bulk import insert_history
 from erp.excel.columns import (
     BooleanColumn,
@@ -138,7 +139,7 @@ class SupplierDataset(Dataset):
     def write(self, creates: list[dict], updates: list[dict], fields: set[str], acting_user) -> None:
         super().write(creates, updates, fields, acting_user)
         # A new supplier that starts on hold or blocked: record that first change, as the service would.
-        user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        user = user_or_none(acting_user)
         SupplierStatusChange.objects.bulk_create(
             SupplierStatusChange(
                 supplier_id=values["id"],

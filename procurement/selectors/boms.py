@@ -47,9 +47,10 @@ def bom_lines_in_force(on: date) -> QuerySet[BomLine]:
     return bom_line_list().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
-def _decimal(value: Decimal | float | int, places: str) -> Decimal:
-    # SQLite hands raw decimals back as numbers; their shortest repr is the stored value.
-    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal(places))
+def decimal_from_db(value: Decimal | float | int, places: str | None = None) -> Decimal:
+    """A decimal read by raw SQL: SQLite hands numbers back, whose shortest repr is the stored value."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return number.quantize(Decimal(places)) if places else number
 
 
 def bom_rows(*, item_id: int | None = None, item_ids: list[int] | None = None, on: date) -> dict[int, list[BomRow]]:
@@ -81,7 +82,14 @@ def bom_rows(*, item_id: int | None = None, item_ids: list[int] | None = None, o
         for pk, parent_id, child_id, qty_per, scrap_pct, sku, name, kind in cursor.fetchall():
             grouped[parent_id].append(
                 BomRow(
-                    pk, parent_id, child_id, _decimal(qty_per, "0.0001"), _decimal(scrap_pct, "0.01"), sku, name, kind
+                    pk,
+                    parent_id,
+                    child_id,
+                    decimal_from_db(qty_per, "0.0001"),
+                    decimal_from_db(scrap_pct, "0.01"),
+                    sku,
+                    name,
+                    kind,
                 )
             )
     return dict(grouped)

@@ -19,14 +19,11 @@ from django.db import connection
 
 from erp.selectors import FxTable
 from procurement.models import PriceBreak, Supplier, SupplierOffer, SupplierStatus
+from procurement.selectors.boms import decimal_from_db
 from procurement.selectors.market import Quote, current_offers
 
 # Relative slack when the database compares converted prices; exact comparisons happen in Python.
 _SLACK = "0.000001"
-
-
-def _decimal(value) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def _check_rates(on: date, fx: FxTable, item_ids: Iterable[int] | None) -> None:
@@ -109,7 +106,7 @@ _COLUMNS = (
 
 def _quote(row, fx: FxTable) -> tuple[int, Quote]:
     key, pk, item_id, supplier_id, code, currency, lead, moq, multiple, valid_from, qty, price = row[:12]
-    price = _decimal(price).quantize(Decimal("0.000001"))
+    price = decimal_from_db(price).quantize(Decimal("0.000001"))
     if isinstance(valid_from, str):
         valid_from = date.fromisoformat(valid_from)
     cny = fx.convert(price, currency)
@@ -219,4 +216,4 @@ def supplier_price_indexes(
     """  # table names come from the models, numbers are constants; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *ids])
-        return {supplier_id: (_decimal(mean), int(count)) for supplier_id, mean, count in cursor.fetchall()}
+        return {supplier_id: (decimal_from_db(mean), int(count)) for supplier_id, mean, count in cursor.fetchall()}

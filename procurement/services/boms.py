@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from erp.audit import audited_save, validate_instance
+from erp.audit import audited_save, user_or_none, validate_instance
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.services import apply_changes
@@ -141,7 +141,7 @@ def bom_line_update(*, acting_user: Any, line: BomLine, reason: str = "", **chan
 def bom_line_delete(*, acting_user: Any, line: BomLine, reason: str = "") -> None:
     """Remove a line entered by mistake; the history keeps it. End a line that was once true instead."""
     line = BomLine.objects.select_for_update().get(pk=line.pk)
-    line._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    line._history_user = user_or_none(acting_user)
     line._change_reason = reason or "deleted"
     line.delete()
 

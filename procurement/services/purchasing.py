@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from erp.audit import audited_save
+from erp.audit import audited_save, user_or_none
 from erp.errors import ApplicationError
 from erp.models import Currency, Item
 from erp.roles import user_is_staff_member
@@ -58,10 +58,6 @@ class ReceiptInput:
     accepted: int
     rejected: int
     received_on: date
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _refuse_blocked(supplier: Supplier) -> None:
@@ -206,7 +202,7 @@ def _transition(
         _refuse_status(order, allowed, doing)
     order = PurchaseOrder.objects.select_related("supplier").get(pk=order.pk)
     PurchaseOrder.history.bulk_history_create(
-        [order], update=True, default_user=_user(acting_user), default_change_reason=reason[:100]
+        [order], update=True, default_user=user_or_none(acting_user), default_change_reason=reason[:100]
     )
     _announce(f"purchase order {order.number}: {reason}"[:200])
     return order
@@ -235,7 +231,7 @@ def purchase_order_create(
         currency_id=(currency.code if currency is not None else supplier.currency_id),
         order_date=order_date,
         note=note.strip(),
-        created_by=_user(acting_user),
+        created_by=user_or_none(acting_user),
         number=_next_number(order_date),
     )
     order = audited_save(order, acting_user=acting_user, reason="created")
@@ -363,7 +359,7 @@ def purchase_order_line_update(
 def purchase_order_line_remove(*, acting_user: Any, order: PurchaseOrder, line: PurchaseOrderLine | int) -> None:
     order = _claim(order, [Status.DRAFT], "changed")
     line = _line_of(order, line)
-    line._history_user = _user(acting_user)
+    line._history_user = user_or_none(acting_user)
     line._change_reason = "removed"
     line.delete()
 
@@ -427,7 +423,7 @@ def purchase_order_confirm(*, acting_user: Any, order: PurchaseOrder, promised_d
         line.updated_at = timezone.now()
     PurchaseOrderLine.objects.bulk_update(lines, ["promised_date", "updated_at"])
     PurchaseOrderLine.history.bulk_history_create(
-        lines, update=True, default_user=_user(acting_user), default_change_reason="confirmed"
+        lines, update=True, default_user=user_or_none(acting_user), default_change_reason="confirmed"
     )
     return order
 
@@ -488,7 +484,7 @@ def purchase_order_receive(
                 {"fields": {"lines": [f"Line {line.line_number} appears twice."]}},
             )
         by_line[line.pk] = (line, entry)
-    user = _user(acting_user)
+    user = user_or_none(acting_user)
     for pk in sorted(by_line):  # the same lock order in every transaction
         line, entry = by_line[pk]
         taken = PurchaseOrderLine.objects.filter(pk=pk, received_qty__lte=F("quantity") - entry.received).update(

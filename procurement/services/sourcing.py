@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from erp.audit import audited_save, validate_instance
+from erp.audit import audited_save, user_or_none, validate_instance
 from erp.errors import ApplicationError
 from erp.models import Currency, Item
 from erp.services import apply_changes
@@ -138,7 +138,7 @@ def supplier_set_status(*, acting_user: Any, supplier: Supplier, status: str, re
         from_status=previous,
         to_status=status,
         reason=reason,
-        changed_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        changed_by=user_or_none(acting_user),
     )
     return supplier
 
