@@ -53,8 +53,11 @@ class OrdersConfig(AppConfig):
         """The demand plan: every staff role that plans or supplies reads it."""
         from erp import roles
         from erp.navigation import NavEntry, nav_register
+        from orders.selectors.demand import committed_demand_register
         from orders.views.plan import PLAN_PERMISSION
+        from retail.selectors import retailer_committed_demand
 
+        committed_demand_register(retailer_committed_demand)
         nav_register(NavEntry("planning", _("Demand plan"), "demand-plan", PLAN_PERMISSION))
         for role in (roles.PLANNING, roles.SALES, roles.LOGISTICS, roles.PROCUREMENT, roles.FINANCE):
             roles.role_grant(role, {PLAN_PERMISSION})

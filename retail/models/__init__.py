@@ -1,0 +1,36 @@
+"""Retail's models, one module per area; imported here so Django and callers find them in one place."""
+
+from retail.models.allocations import (  # noqa: F401
+    AllocationLine,
+    AllocationMethod,
+    AllocationRun,
+    AllocationRunStatus,
+)
+from retail.models.orders import (  # noqa: F401
+    RETAILER_COMMITTED_STATUSES,
+    RETAILER_ORDER_NUMBER_PATTERN,
+    OrderLineReservation,
+    RetailerOrder,
+    RetailerOrderCounter,
+    RetailerOrderLine,
+    RetailerOrderStatus,
+)
+from retail.models.prepayments import (  # noqa: F401
+    ENTRY_EFFECTS,
+    PrepaymentAccount,
+    PrepaymentEntry,
+    PrepaymentEntryKind,
+    from_cents,
+    to_cents,
+)
+from retail.models.retailers import (  # noqa: F401
+    NoticeKind,
+    Retailer,
+    RetailerNotice,
+    RetailerStatus,
+    RetailerStore,
+    RetailerTier,
+    RetailerUser,
+    SellThroughSource,
+    StoreSellThrough,
+)

@@ -1,0 +1,23 @@
+"""Retail's writes, one module per area; re-exported here so callers import from ``retail.services``."""
+
+from retail.services.orders import (  # noqa: F401
+    CANCELLABLE,
+    RetailerOrderLineInput,
+    order_hold_release,
+    order_line_cents,
+    retailer_order_cancel,
+    retailer_order_confirm,
+    retailer_order_create,
+    retailer_order_deliver,
+    retailer_order_place,
+    retailer_order_ship,
+)
+from retail.services.prepayments import (  # noqa: F401
+    InsufficientPrepayment,
+    money_check,
+    prepayment_account_ensure,
+    prepayment_adjustment_record,
+    prepayment_deposit_record,
+    prepayment_entry_post,
+    prepayment_refund_record,
+)
