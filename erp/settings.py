@@ -257,3 +257,6 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tempo@localhost")
 
 TEMPO_BASE_CURRENCY = "CNY"
+
+# Where links in emails (retailer invitations) point; the request's host is used when there is one.
+TEMPO_BASE_URL = os.environ.get("TEMPO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -40,11 +40,13 @@ urlpatterns = [
     path("procurement/", include("procurement.urls")),
     path("logistics/", include("logistics.urls")),
     path("planning/", include("orders.urls")),
+    path("retail/", include("retail.urls")),
     path("portal/", include("retail.portal_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("erp.api_urls")),
     path("api/v1/", include("procurement.api_urls")),
     path("api/v1/", include("logistics.api_urls")),
+    path("api/v1/", include("retail.api_urls")),
     path("api/v1/", include("orders.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

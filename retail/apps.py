@@ -1,9 +1,34 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def retail_perms(actions: tuple[str, ...], models: tuple[str, ...]) -> set[str]:
+    return {f"retail.{action}_{model}" for action in actions for model in models}
 
 
 class RetailConfig(AppConfig):
     name = "retail"
+    verbose_name = _("Retail")
 
     def ready(self) -> None:
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
-        pass
+        self._ready_retailers()
+        self._ready_prepayments()
+        self._ready_orders()
+        self._ready_allocations()
+        self._ready_portal()
+
+    def _ready_retailers(self) -> None:
+        """Retailers, their users and stores, onboarding."""
+
+    def _ready_prepayments(self) -> None:
+        """The prepayment ledger: accounts, entries, statements, deposits."""
+
+    def _ready_orders(self) -> None:
+        """Retailer orders (staff side)."""
+
+    def _ready_allocations(self) -> None:
+        """Allocation runs."""
+
+    def _ready_portal(self) -> None:
+        """The retailer portal and login protection."""

@@ -21,3 +21,10 @@ from retail.services.prepayments import (  # noqa: F401
     prepayment_entry_post,
     prepayment_refund_record,
 )
+from retail.services.retailers import (  # noqa: F401
+    email_check,
+    retailer_user_deactivate,
+    retailer_user_invite,
+    retailer_users_check_new,
+    retailer_users_create,
+)
