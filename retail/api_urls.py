@@ -3,11 +3,15 @@
 from django.urls import path  # noqa: F401
 from rest_framework.routers import DefaultRouter
 
+from retail.apis import ledger as ledger_apis
+
 router = DefaultRouter()
 router.include_root_view = False
 # retailers
 # prepayment entries
+router.register("prepayment-entries", ledger_apis.PrepaymentEntryViewSet, basename="api-prepayment-entry")
 # retailer orders
+router.register("retailer-orders", ledger_apis.RetailerOrderViewSet, basename="api-retailer-order")
 # allocations
 
 urlpatterns = [*router.urls]

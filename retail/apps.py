@@ -23,9 +23,39 @@ class RetailConfig(AppConfig):
 
     def _ready_prepayments(self) -> None:
         """The prepayment ledger: accounts, entries, statements, deposits."""
+        import retail.importers  # noqa: F401  (registers the prepayment-deposits dataset)
+        from erp import roles
+        from erp.navigation import NavEntry, nav_register
+
+        nav_register(
+            NavEntry("finance", _("Prepayments"), "prepayment-account-list", "retail.view_prepaymentaccount"),
+            NavEntry("finance", _("Prepayment entries"), "prepayment-entry-list", "retail.view_prepaymententry"),
+        )
+        ledger_view = retail_perms(("view",), ("prepaymentaccount", "prepaymententry"))
+        # Finance books deposits, refunds and adjustments; sales reads balances to talk to retailers.
+        roles.role_grant(roles.FINANCE, ledger_view | {"retail.record_deposit"})
+        roles.role_grant(roles.SALES, ledger_view)
 
     def _ready_orders(self) -> None:
         """Retailer orders (staff side)."""
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from retail.demo_orders import seed_retailer_orders
+
+        nav_register(NavEntry("sales", _("Retailer orders"), "retailer-order-list", "retail.view_retailerorder"))
+        order_view = retail_perms(("view",), ("retailerorder", "retailerorderline", "orderlinereservation"))
+        roles.role_grant(
+            roles.SALES,
+            order_view
+            | retail_perms(("add",), ("retailerorder", "retailerorderline"))
+            | {"retail.confirm_retailerorder", "retail.cancel_retailerorder"},
+        )
+        roles.role_grant(roles.LOGISTICS, order_view | {"retail.ship_retailerorder"})
+        roles.role_grant(roles.FINANCE, order_view)
+        roles.role_grant(roles.PLANNING, order_view)
+        # Runs after the retailers' step (registered in _ready_retailers above), whose retailers it orders for.
+        demo_step_register(seed_retailer_orders)
 
     def _ready_allocations(self) -> None:
         """Allocation runs."""

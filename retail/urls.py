@@ -1,10 +1,25 @@
 """Staff pages of retail, mounted at /retail/. Each area keeps its own block."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from retail.views import ledger
 
 urlpatterns: list = [
     # retailers (onboarding, retailer list and detail)
     # prepayments (accounts, statements, deposits)
+    path("prepayments/", ledger.PrepaymentAccountListView.as_view(), name="prepayment-account-list"),
+    path("prepayments/entries/", ledger.PrepaymentEntryListView.as_view(), name="prepayment-entry-list"),
+    path("prepayments/<str:code>/", ledger.PrepaymentStatementView.as_view(), name="prepayment-statement"),
+    path("prepayments/<str:code>/deposit/", ledger.PrepaymentDepositView.as_view(), name="prepayment-deposit"),
+    path("prepayments/<str:code>/refund/", ledger.PrepaymentRefundView.as_view(), name="prepayment-refund"),
+    path("prepayments/<str:code>/adjustment/", ledger.PrepaymentAdjustmentView.as_view(), name="prepayment-adjustment"),
     # retailer orders
+    path("orders/", ledger.RetailerOrderListView.as_view(), name="retailer-order-list"),
+    path("orders/new/", ledger.RetailerOrderCreateView.as_view(), name="retailer-order-create"),
+    path("orders/<str:number>/", ledger.RetailerOrderDetailView.as_view(), name="retailer-order-detail"),
+    path("orders/<str:number>/confirm/", ledger.RetailerOrderConfirmView.as_view(), name="retailer-order-confirm"),
+    path("orders/<str:number>/cancel/", ledger.RetailerOrderCancelView.as_view(), name="retailer-order-cancel"),
+    path("orders/<str:number>/ship/", ledger.RetailerOrderShipView.as_view(), name="retailer-order-ship"),
+    path("orders/<str:number>/deliver/", ledger.RetailerOrderDeliverView.as_view(), name="retailer-order-deliver"),
     # allocation runs
 ]

@@ -2,6 +2,7 @@
 
 from retail.services.orders import (  # noqa: F401
     CANCELLABLE,
+    IdempotencyKeyReused,
     RetailerOrderLineInput,
     order_hold_release,
     order_line_cents,
@@ -11,6 +12,7 @@ from retail.services.orders import (  # noqa: F401
     retailer_order_deliver,
     retailer_order_place,
     retailer_order_ship,
+    retailer_order_submit,
 )
 from retail.services.prepayments import (  # noqa: F401
     InsufficientPrepayment,

@@ -8,6 +8,7 @@ end with exactly 10 confirmed.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from logistics.models import StockMove
 from logistics.services import StockMoveInput, stock_moves_post, stock_release
 from retail.models import (
     PrepaymentEntryKind,
+    Retailer,
     RetailerOrder,
     RetailerOrderCounter,
     RetailerOrderLine,
@@ -122,6 +124,12 @@ def retailer_order_create(
     note: str = "",
 ) -> RetailerOrder:
     """A draft order at the retailer prices in force today; nothing is held until it is confirmed."""
+    return _order_create(
+        acting_user=acting_user, retailer=retailer, lines=lines, reference=reference, note=note, reason="created"
+    )
+
+
+def _order_create(*, acting_user: Any, retailer, lines, reference: str, note: str, reason: str) -> RetailerOrder:
     if retailer.status != RetailerStatus.ACTIVE:
         raise ApplicationError(
             f"{retailer.code} is {retailer.get_status_display().lower()}; only an active retailer can order.",
@@ -145,8 +153,81 @@ def retailer_order_create(
             for line in lines
         ]
     )
-    _history(order, acting_user=acting_user, reason="created", update=False)
+    _history(order, acting_user=acting_user, reason=reason, update=False)
     return order
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The key was already used for a different order (the API answers 422)."""
+
+
+IDEMPOTENCY_KEY_MAX = 64
+_KEY_REASON = "created; key {key} {fingerprint}"  # fits the history's 100-character change reason
+
+
+def _idempotency_key_check(key: Any) -> str:
+    key = key.strip() if isinstance(key, str) else ""
+    if len(key) > IDEMPOTENCY_KEY_MAX or not all(33 <= ord(c) < 127 for c in key):
+        raise ApplicationError(
+            f"The Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces.",
+            {"header": "Idempotency-Key"},
+        )
+    return key
+
+
+def _fingerprint(lines: Sequence[RetailerOrderLineInput], reference: str, note: str, confirm: bool) -> str:
+    parts = [f"{line.item.pk}:{line.quantity}:{getattr(line.requested_week, 'key', '')}" for line in lines]
+    text = "|".join([*parts, reference.strip(), note.strip(), str(bool(confirm))])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@transaction.atomic
+def retailer_order_submit(
+    *,
+    acting_user: Any,
+    retailer,
+    lines: Sequence[RetailerOrderLineInput],
+    reference: str = "",
+    note: str = "",
+    confirm: bool = False,
+    idempotency_key: str = "",
+) -> tuple[RetailerOrder, bool]:
+    """Create a draft (or, with ``confirm``, place it: create + confirm, all or nothing), once per key.
+
+    Returns ``(order, created)``. With an ``idempotency_key`` a repeated request gets the order the
+    first one made (``created`` false); the key is kept in the order's creation history record (no
+    extra table), and submissions of one retailer are serialised on its row while the key is looked
+    up, so two requests racing with one key make one order. The same key with a different request is
+    refused with ``IdempotencyKeyReused``.
+    """
+    key = _idempotency_key_check(idempotency_key)
+    reason = "created"
+    if key:
+        Retailer.objects.select_for_update().filter(pk=retailer.pk).values_list("pk").first()
+        fingerprint = _fingerprint(lines, reference, note, confirm)
+        prefix = f"created; key {key} "
+        found = (
+            RetailerOrder.history.filter(
+                history_type="+", retailer_id=retailer.pk, history_change_reason__startswith=prefix
+            )
+            .values_list("id", "history_change_reason")
+            .first()
+        )
+        if found is not None:
+            order_id, stored = found
+            if stored != prefix + fingerprint:
+                raise IdempotencyKeyReused(
+                    f"The Idempotency-Key '{key}' was already used for a different order; use a new key per order.",
+                    {"header": "Idempotency-Key", "code": "idempotency_key_reused"},
+                )
+            return RetailerOrder.objects.get(pk=order_id), False
+        reason = _KEY_REASON.format(key=key, fingerprint=fingerprint)
+    order = _order_create(
+        acting_user=acting_user, retailer=retailer, lines=lines, reference=reference, note=note, reason=reason
+    )
+    if confirm:
+        order = retailer_order_confirm(acting_user=acting_user, order=order)
+    return order, True
 
 
 def _locked(order: RetailerOrder, *, allowed: Sequence[str], doing: str) -> RetailerOrder:

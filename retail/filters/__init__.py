@@ -1,0 +1,7 @@
+"""Retail's django-filter FilterSets, one module per area, shared by the staff pages and the API."""
+
+from retail.filters.ledger import (  # noqa: F401
+    PrepaymentAccountFilter,
+    PrepaymentEntryFilter,
+    RetailerOrderFilter,
+)
