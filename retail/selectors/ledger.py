@@ -49,7 +49,8 @@ def prepayment_entries_visible_to(user) -> QuerySet[PrepaymentEntry]:
     return queryset if retailer_id is None else queryset.filter(account__retailer_id=retailer_id)
 
 
-_AMOUNT = ExpressionWrapper(F("lines__quantity") * F("lines__unit_price"), output_field=DecimalField(16, 2))
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_AMOUNT = ExpressionWrapper(F("lines__quantity") * F("lines__unit_price"), output_field=_MONEY)
 
 
 def retailer_order_list() -> QuerySet[RetailerOrder]:
@@ -58,7 +59,7 @@ def retailer_order_list() -> QuerySet[RetailerOrder]:
     return (
         RetailerOrder.objects.select_related("retailer", "created_by")
         .prefetch_related(Prefetch("lines", queryset=lines))
-        .annotate(total_amount=Coalesce(Sum(_AMOUNT), Value(0), output_field=DecimalField(16, 2)))
+        .annotate(total_amount=Coalesce(Sum(_AMOUNT), Value(0), output_field=_MONEY))
     )
 
 
