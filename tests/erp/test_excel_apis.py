@@ -69,7 +69,7 @@ STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
         ),
         (
             "sales_user",
-            {"fx-rates", "items", "prices", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS,
+            {"fx-rates", "items", "prices", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS | {"prepayment-deposits"},
             ["prices", "sales-actuals"],
         ),
         (
@@ -77,8 +77,9 @@ STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
             {"bom-lines", "cost-rates", "fx-rates", "items", "prices", "purchase-order-lines", "supplier-offers"}
             | {"suppliers"}
             | PLANNING_DATASETS
-            | STOCK_DATASETS,
-            ["fx-rates"],
+            | STOCK_DATASETS
+            | {"prepayment-deposits"},
+            ["fx-rates", "prepayment-deposits"],
         ),
         (
             "logistics_user",
