@@ -51,11 +51,11 @@ def _day_start(day) -> datetime:
 
 class PrepaymentAccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    tier = django_filters.TypedChoiceFilter(
-        field_name="retailer__tier", choices=RetailerTier.choices, coerce=int, label=_("Tier")
-    )
+    tier = django_filters.ChoiceFilter(field_name="retailer__tier", choices=RetailerTier.choices, label=_("Tier"))
     region = django_filters.CharFilter(field_name="retailer__region", lookup_expr="iexact", label=_("Region"))
-    held = django_filters.BooleanFilter(method="filter_held", label=_("Money held"))
+    held = django_filters.ChoiceFilter(
+        method="filter_held", choices=[("yes", _("Some held")), ("no", _("Nothing held"))], label=_("Money held")
+    )
 
     class Meta:
         model = PrepaymentAccount
@@ -66,7 +66,7 @@ class PrepaymentAccountFilter(django_filters.FilterSet):
         return queryset.filter(Q(retailer__code__icontains=value) | Q(retailer__legal_name__icontains=value))
 
     def filter_held(self, queryset, name, value):
-        return queryset.filter(held_cents__gt=0) if value else queryset.filter(held_cents=0)
+        return queryset.filter(held_cents__gt=0) if value == "yes" else queryset.filter(held_cents=0)
 
 
 class PrepaymentEntryFilter(django_filters.FilterSet):

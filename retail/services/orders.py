@@ -138,9 +138,13 @@ def _order_create(*, acting_user: Any, retailer, lines, reference: str, note: st
     reference = _text(reference, field="reference", max_length=100)
     note = _text(note, field="note", max_length=500)
     prices = _check_lines(lines, business_date())
-    order = RetailerOrder.objects.create(
+    order = RetailerOrder(
         number=_next_number(), retailer=retailer, reference=reference, note=note, created_by=user_or_none(acting_user)
     )
+    # The creation record is written below, with its user and reason; not a second, anonymous one by the signal.
+    order.skip_history_when_saving = True
+    order.save()
+    del order.skip_history_when_saving
     RetailerOrderLine.objects.bulk_create(
         [
             RetailerOrderLine(

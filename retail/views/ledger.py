@@ -141,6 +141,8 @@ class PrepaymentStatementView(StaffPageMixin, TemplateView):
             if end < start:
                 start = end
         self.statement = prepayment_statement(retailer=self.retailer, start=start, end=end)
+        if not self.form.is_bound:
+            self.form = PeriodForm(initial={"start": start, "end": end})
         if request.GET.get("format") == "xlsx" and not self.form.errors:
             return statement_sheet_response(self.statement)
         return super().get(request, *args, **kwargs)

@@ -231,3 +231,14 @@ def test_an_order_needs_a_line(client, sales_user):
     assert response.status_code == 400 and "at least one line" in response.text
     ProductFactory()
     assert not RetailerOrder.objects.exists()
+
+
+def test_an_order_has_one_creation_record_with_its_user(sales_user, product):
+    retailer = RetailerFactory()
+    order = services.retailer_order_create(
+        acting_user=sales_user,
+        retailer=retailer,
+        lines=[services.RetailerOrderLineInput(product, 1, IsoWeek.current() + 1)],
+    )
+    created = list(order.history.filter(history_type="+").values_list("history_user", "history_change_reason"))
+    assert created == [(sales_user.pk, "created")]
