@@ -138,3 +138,26 @@ def test_concurrent_deposits_with_one_reference_book_once():
     account = PrepaymentAccount.objects.get(retailer=retailer)
     assert account.balance_cents == 10000
     _assert_ledger_adds_up(account)
+
+
+def test_racing_submissions_with_one_idempotency_key_make_one_order():
+    _needs_postgres()
+    from erp.weeks import IsoWeek
+
+    retailer = RetailerFactory()
+    product = priced_product(retailer_price="100.00")
+    deposit(retailer, "1000.00")
+    lines = [services.RetailerOrderLineInput(product, 2, IsoWeek.current() + 1)]
+
+    def submit():
+        return services.retailer_order_submit(
+            acting_user=None, retailer=retailer, lines=lines, confirm=True, idempotency_key="same-key"
+        )
+
+    results = _race([submit] * 4)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len({order.pk for order, _created in results}) == 1
+    assert sorted(created for _order, created in results) == [False, False, False, True]
+    account = PrepaymentAccount.objects.get(retailer=retailer)
+    assert (RetailerOrder.objects.count(), account.held_cents) == (1, 20000)
+    _assert_ledger_adds_up(account)
