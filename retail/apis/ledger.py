@@ -101,7 +101,7 @@ class PrepaymentEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DepositInputSerializer(StrictInputSerializer):
+class PrepaymentDepositInputSerializer(StrictInputSerializer):
     retailer = serializers.CharField(max_length=32)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text='CNY, e.g. "500000.00".')
     reference = serializers.CharField(max_length=100, help_text="The bank transfer's reference; booked once.")
@@ -131,9 +131,9 @@ class PrepaymentEntryViewSet(
         self.check_object_permissions(self.request, entry)
         return entry
 
-    @extend_schema(request=DepositInputSerializer, responses={201: PrepaymentEntrySerializer})
+    @extend_schema(request=PrepaymentDepositInputSerializer, responses={201: PrepaymentEntrySerializer})
     def create(self, request, *args, **kwargs):
-        data = DepositInputSerializer(data=request.data)
+        data = PrepaymentDepositInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         entry = services.prepayment_deposit_record(
@@ -243,7 +243,7 @@ class RetailerOrderInputSerializer(StrictInputSerializer):
     )
 
 
-class CancelInputSerializer(StrictInputSerializer):
+class RetailerOrderCancelInputSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -328,11 +328,11 @@ class RetailerOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def confirm(self, request, number=None):
         return self._respond(services.retailer_order_confirm(acting_user=request.user, order=self.get_object()))
 
-    @extend_schema(request=CancelInputSerializer, responses={200: RetailerOrderSerializer})
+    @extend_schema(request=RetailerOrderCancelInputSerializer, responses={200: RetailerOrderSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, number=None):
         order = self.get_object()
-        data = CancelInputSerializer(data=request.data or {})
+        data = RetailerOrderCancelInputSerializer(data=request.data or {})
         data.is_valid(raise_exception=True)
         reason = data.validated_data["reason"]
         return self._respond(services.retailer_order_cancel(acting_user=request.user, order=order, reason=reason))

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from erp.errors import ApplicationError
 from erp.weeks import BUSINESS_TZ, IsoWeek
@@ -36,6 +37,7 @@ class IsoWeekFormField(forms.Field):
             raise forms.ValidationError(error.message) from error
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2026-W48"})
 class IsoWeekFilter(django_filters.Filter):
     field_class = IsoWeekFormField
 
@@ -112,6 +114,7 @@ class RetailerOrderFilter(django_filters.FilterSet):
         lines = RetailerOrderLine.objects.filter(order=OuterRef("pk"), item__sku=value.strip().upper())
         return queryset.filter(Exists(lines))
 
+    @extend_schema_field({"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2026-W48"})
     def filter_week(self, queryset, name, value):
         if value is None:
             return queryset
