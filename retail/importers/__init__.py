@@ -1,0 +1,3 @@
+"""Retail's Excel datasets, one module per area; importing this package registers them."""
+
+import retail.importers.retailers  # noqa: F401
