@@ -39,7 +39,8 @@ class TierColumn(IntegerColumn):
         try:
             return super().convert(raw)
         except CellError:
-            raise CellError(f"'{raw}' is not a tier: use 1 (key account), 2 (standard) or 3 (small)") from None
+            shown = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+            raise CellError(f"'{shown}' is not a tier: use 1 (key account), 2 (standard) or 3 (small)") from None
 
 
 def _user_columns(number: int) -> list:
@@ -157,6 +158,9 @@ class RetailerDataset(Dataset):
                 first = seen_emails.setdefault(email, row.number)
                 if first != row.number:
                     row.error(email_col, f"{email} is also a user in row {first}")
+                    continue
+                if any(user[0] == email for user in users):
+                    row.error(email_col, f"{email} is already the first user of this row")
                     continue
                 row.values[email_col] = email
                 is_admin = self.value(row, admin_col)
