@@ -14,7 +14,9 @@ def _regions() -> list[tuple[str, str]]:
 class RetailerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     region = django_filters.ChoiceFilter(choices=_regions, label=_("Region"))
-    tier = django_filters.TypedChoiceFilter(choices=RetailerTier.choices, coerce=int, label=_("Tier"))
+    tier = django_filters.ChoiceFilter(
+        choices=[(str(value), label) for value, label in RetailerTier.choices], label=_("Tier")
+    )
     status = django_filters.ChoiceFilter(choices=RetailerStatus.choices, label=_("Status"))
 
     class Meta:

@@ -43,11 +43,24 @@ class TierColumn(IntegerColumn):
             raise CellError(f"'{shown}' is not a tier: use 1 (key account), 2 (standard) or 3 (small)") from None
 
 
+class EmailColumn(TextColumn):
+    """An email address, checked and lower-cased as it is parsed, so every bad cell of a row is reported."""
+
+    def convert(self, raw: Any) -> str:
+        text = super().convert(raw)
+        if not text:
+            return text
+        try:
+            return email_check(text, field=self.name)
+        except ApplicationError:
+            raise CellError(f"'{text[:60]}' is not a valid email address") from None
+
+
 def _user_columns(number: int) -> list:
     prefix = "user" if number == 1 else f"user{number}"
     first = number == 1
     return [
-        TextColumn(
+        EmailColumn(
             f"{prefix}_email",
             max_length=254,
             example="buyer@sunrise-mobile.cn" if first else None,
@@ -97,7 +110,7 @@ class RetailerDataset(Dataset):
         ),
         ChoiceColumn("status", choices=list(RetailerStatus.choices), default=RetailerStatus.ACTIVE, example="active"),
         TextColumn("contact_name", max_length=200, example="Wang Wei", width=18),
-        TextColumn("contact_email", max_length=254, example="orders@sunrise-mobile.cn", width=28),
+        EmailColumn("contact_email", max_length=254, example="orders@sunrise-mobile.cn", width=28),
         TextColumn("contact_phone", max_length=40, example="+86 21 5555 0101"),
         TextColumn("payment_terms", max_length=200, default="100% prepayment", example="100% prepayment", width=20),
         *_user_columns(1),
@@ -137,23 +150,12 @@ class RetailerDataset(Dataset):
                     f"{existing.code} already belongs to {existing.legal_name}; a stored retailer is only updated "
                     "by a row with its own legal name (rename it on its page)",
                 )
-            contact = row.values.get("contact_email") or ""
-            if contact:
-                try:
-                    row.values["contact_email"] = email_check(contact, field="contact_email")
-                except ApplicationError:
-                    row.error("contact_email", f"'{contact}' is not a valid email address")
             users = []
             for email_col, name_col, admin_col in USER_COLUMNS:
-                raw = row.values.get(email_col) or ""
-                if not raw:
+                email = row.values.get(email_col) or ""  # checked and lower-cased by its column
+                if not email:
                     if row.values.get(name_col):
                         row.error(email_col, f"is required when {name_col} is given")
-                    continue
-                try:
-                    email = email_check(raw, field=email_col)
-                except ApplicationError:
-                    row.error(email_col, f"'{raw}' is not a valid email address")
                     continue
                 first = seen_emails.setdefault(email, row.number)
                 if first != row.number:
@@ -162,7 +164,6 @@ class RetailerDataset(Dataset):
                 if any(user[0] == email for user in users):
                     row.error(email_col, f"{email} is already the first user of this row")
                     continue
-                row.values[email_col] = email
                 is_admin = self.value(row, admin_col)
                 users.append((email, row.values.get(name_col) or "", bool(is_admin), email_col))
                 wanted.setdefault(email, []).append((row, email_col))

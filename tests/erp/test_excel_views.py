@@ -65,7 +65,7 @@ def test_hub_lists_viewable_datasets_with_template_and_export_links(client):
     ("user_fixture", "importable"),
     [
         ("procurement_user", ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"]),
-        ("sales_user", ["prices", "sales-actuals"]),
+        ("sales_user", ["prices", "retailers", "sales-actuals"]),
         ("finance_user", ["fx-rates"]),
     ],
 )

@@ -149,6 +149,7 @@ def test_errors_name_their_row_and_cell_and_nothing_is_written(tmp_path):
         (11, "status"),
         (12, "user_email"),
         (13, "code"),
+        (13, "contact_email"),  # orders@r g!.cn
         (13, "region"),
         (14, "user2_email"),
     ]
@@ -159,6 +160,14 @@ def test_errors_name_their_row_and_cell_and_nothing_is_written(tmp_path):
     assert messages[(8, "user_email")] == "a@shop.cn is also a user in row 2"
     assert "not a tier" in messages[(9, "tier")] and "not a tier" in messages[(10, "tier")]
     assert "closed retailer" in messages[(12, "user_email")]
+    # Every bad cell of a row is reported at once.
+    several = run(tmp_path, [row("R-Z", tier=7, email="bad-email", user="also bad", status="x")], dry_run=True)
+    assert [(r, c) for r, c, _m in errors(several)] == [
+        (2, "contact_email"),
+        (2, "status"),
+        (2, "tier"),
+        (2, "user_email"),
+    ]
     # The same file committed is refused whole.
     committed = run(tmp_path, rows)
     assert not committed.ok and not committed.written
