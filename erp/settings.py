@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "SignalSourceEnum": "orders.models.forecasts.SignalSource",
         "ScheduleStatusEnum": "logistics.models.ScheduleStatus",
         "CostLineSourceEnum": ["offer", "rollup", "missing"],
+        "RetailerStatusEnum": "retail.models.RetailerStatus",
     },
 }
 

@@ -4,10 +4,12 @@ from django.urls import path  # noqa: F401
 from rest_framework.routers import DefaultRouter
 
 from retail.apis import ledger as ledger_apis
+from retail.apis.retailers import RetailerViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 # retailers
+router.register("retailers", RetailerViewSet, basename="api-retailer")
 # prepayment entries
 router.register("prepayment-entries", ledger_apis.PrepaymentEntryViewSet, basename="api-prepayment-entry")
 # retailer orders

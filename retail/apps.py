@@ -20,6 +20,21 @@ class RetailConfig(AppConfig):
 
     def _ready_retailers(self) -> None:
         """Retailers, their users and stores, onboarding."""
+        import retail.importers.retailers  # noqa: F401  (registers the ``retailers`` Excel dataset)
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from retail.demo_retailers import seed_retailers
+
+        nav_register(NavEntry("sales", _("Retailers"), "retailer-list", "retail.view_retailer"))
+        roles.role_grant(
+            roles.SALES,
+            retail_perms(("view", "add", "change"), ("retailer",))
+            | {"retail.onboard_retailer", "retail.view_retaileruser", "retail.view_retailerstore"},
+        )
+        for role in (roles.FINANCE, roles.LOGISTICS, roles.STORE_OPS, roles.PLANNING):
+            roles.role_grant(role, {"retail.view_retailer"})
+        demo_step_register(seed_retailers)
 
     def _ready_prepayments(self) -> None:
         """The prepayment ledger: accounts, entries, statements, deposits."""

@@ -3,9 +3,21 @@
 from django.urls import path
 
 from retail.views import ledger
+from retail.views import retailers as retailer_views
 
 urlpatterns: list = [
     # retailers (onboarding, retailer list and detail)
+    path("retailers/", retailer_views.RetailerListView.as_view(), name="retailer-list"),
+    path("retailers/new/", retailer_views.RetailerCreateView.as_view(), name="retailer-create"),
+    path("retailers/<str:code>/", retailer_views.RetailerDetailView.as_view(), name="retailer-detail"),
+    path("retailers/<str:code>/edit/", retailer_views.RetailerUpdateView.as_view(), name="retailer-update"),
+    path("retailers/<str:code>/status/", retailer_views.RetailerStatusView.as_view(), name="retailer-status"),
+    path("retailers/<str:code>/invite/", retailer_views.RetailerInviteView.as_view(), name="retailer-invite"),
+    path(
+        "retailers/<str:code>/users/<int:user_id>/deactivate/",
+        retailer_views.RetailerUserDeactivateView.as_view(),
+        name="retailer-user-deactivate",
+    ),
     # prepayments (accounts, statements, deposits)
     path("prepayments/", ledger.PrepaymentAccountListView.as_view(), name="prepayment-account-list"),
     path("prepayments/entries/", ledger.PrepaymentEntryListView.as_view(), name="prepayment-entry-list"),

@@ -5,3 +5,5 @@ from retail.filters.ledger import (  # noqa: F401
     PrepaymentEntryFilter,
     RetailerOrderFilter,
 )
+
+from retail.filters.retailers import RetailerFilter  # noqa: F401

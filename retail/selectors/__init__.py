@@ -7,3 +7,12 @@ from retail.selectors.prepayments import (  # noqa: F401
     prepayment_statement,
     statement_default_period,
 )
+from retail.selectors.retailers import (  # noqa: F401
+    retailer_list,
+    retailer_of_user,
+    retailer_recent_orders,
+    retailer_regions,
+    retailer_stores,
+    retailer_users,
+    retailers_visible_to,
+)

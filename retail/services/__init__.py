@@ -24,7 +24,14 @@ from retail.services.prepayments import (  # noqa: F401
     prepayment_refund_record,
 )
 from retail.services.retailers import (  # noqa: F401
+    RETAILER_EDITABLE_FIELDS,
     email_check,
+    retailer_code_check,
+    retailer_create,
+    retailer_set_status,
+    retailer_status_check,
+    retailer_tier_check,
+    retailer_update,
     retailer_user_deactivate,
     retailer_user_invite,
     retailer_users_check_new,

@@ -42,7 +42,7 @@ def _import(client, rows, *, dataset="items", dry_run=True, name="items.xlsx", *
 def test_dataset_list_shows_only_what_the_user_can_view(api_client):
     store_ops = UserFactory(roles=[roles.STORE_OPS])
     body = token_client(api_client, store_ops).get("/api/v1/excel/").json()
-    assert [row["name"] for row in body] == ["demand-signals", "items", "prices", "sales-actuals"]
+    assert [row["name"] for row in body] == ["demand-signals", "items", "prices", "retailers", "sales-actuals"]
     items = body[1]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
@@ -71,6 +71,8 @@ STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
             "sales_user",
             {"fx-rates", "items", "prices", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS | {"prepayment-deposits"},
             ["prices", "sales-actuals"],
+            {"fx-rates", "items", "prices", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS | {"retailers"},
+            ["prices", "retailers", "sales-actuals"],
         ),
         (
             "finance_user",
@@ -80,10 +82,15 @@ STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
             | STOCK_DATASETS
             | {"prepayment-deposits"},
             ["fx-rates", "prepayment-deposits"],
+            | {"retailers"},
+            ["fx-rates"],
         ),
         (
             "logistics_user",
-            {"items", "prices", "purchase-order-lines", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS,
+            {"items", "prices", "purchase-order-lines", "suppliers"}
+            | PLANNING_DATASETS
+            | STOCK_DATASETS
+            | {"retailers"},
             ["locations", "stock-counts", "stock-opening"],
         ),
     ],

@@ -1,0 +1,1 @@
+"""Retail's forms, one module per area."""
