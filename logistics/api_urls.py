@@ -9,6 +9,7 @@ from logistics.apis import (
     LocationViewSet,
     ScheduleLineViewSet,
     ScheduleVersionViewSet,
+    ShipmentViewSet,
     StockCountViewSet,
     StockLevelViewSet,
     StockMoveViewSet,
@@ -25,6 +26,7 @@ router.register("locations", LocationViewSet, basename="api-location")
 router.register("stock-levels", StockLevelViewSet, basename="api-stock-level")
 router.register("stock-moves", StockMoveViewSet, basename="api-stock-move")
 router.register("stock-counts", StockCountViewSet, basename="api-stock-count")
+router.register("shipments", ShipmentViewSet, basename="api-shipment")
 
 urlpatterns = [
     path("factory/schedule/", FactoryScheduleView.as_view(), name="api-factory-schedule"),

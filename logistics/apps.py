@@ -10,6 +10,7 @@ class LogisticsConfig(AppConfig):
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
         self._ready_production()
         self._ready_stock()
+        self._ready_shipments()
         self._ready_mrp()  # last: its demo step runs after the schedule and the stock are seeded
 
     def _ready_production(self) -> None:
@@ -79,6 +80,25 @@ class LogisticsConfig(AppConfig):
         roles.role_grant(roles.PROCUREMENT, mrp)
         roles.role_grant(roles.FINANCE, {"logistics.view_mrprun"})
         demo_step_register(seed_mrp)
+
+    def _ready_shipments(self) -> None:
+        """Shipments: logistics runs them, store ops receive at stores, the rest of staff reads."""
+        from erp import roles
+
+        shipment = {"logistics.view_shipment", "logistics.view_shipmentline", "logistics.view_shipmentevent"}
+        roles.role_grant(
+            roles.LOGISTICS,
+            shipment
+            | {
+                "logistics.add_shipment",
+                "logistics.change_shipment",
+                "logistics.receive_shipment",
+                "logistics.post_shipment_event",
+            },
+        )
+        roles.role_grant(roles.STORE_OPS, shipment | {"logistics.receive_shipment"})
+        for role in (roles.PLANNING, roles.SALES, roles.FINANCE, roles.PROCUREMENT):
+            roles.role_grant(role, shipment)
 
     def _ready_stock(self) -> None:
         from erp import roles

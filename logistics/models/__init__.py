@@ -16,6 +16,18 @@ from logistics.models.production import (  # noqa: F401
     ScheduleStatus,
     ScheduleVersion,
 )
+from logistics.models.shipments import (  # noqa: F401
+    DEPARTED,
+    SHIPMENT_NUMBER_PATTERN,
+    DiscrepancyReason,
+    Shipment,
+    ShipmentCounter,
+    ShipmentEvent,
+    ShipmentEventSource,
+    ShipmentKind,
+    ShipmentLine,
+    ShipmentStatus,
+)
 from logistics.models.stock import (  # noqa: F401
     StockCount,
     StockCountLine,
