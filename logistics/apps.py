@@ -84,6 +84,9 @@ class LogisticsConfig(AppConfig):
     def _ready_shipments(self) -> None:
         """Shipments: logistics runs them, store ops receive at stores, the rest of staff reads."""
         from erp import roles
+        from erp.navigation import NavEntry, nav_register
+
+        nav_register(NavEntry("logistics", _("Shipments"), "shipment-list", "logistics.view_shipment"))
 
         shipment = {"logistics.view_shipment", "logistics.view_shipmentline", "logistics.view_shipmentevent"}
         roles.role_grant(
