@@ -136,7 +136,8 @@ _ROUTES = {
 }
 
 
-def _check_route(kind: str, origin: Location, destination: Location | None, consignee: str) -> None:
+def shipment_route_check(kind: str, origin: Location, destination: Location | None, consignee: str) -> None:
+    """Refuse a route the kind does not allow (also used by the Excel import, row by row)."""
     if kind not in ShipmentKind.values:
         raise _refuse(f"Unknown shipment kind {kind!r}; use one of {', '.join(ShipmentKind.values)}.", "kind")
     origins, destinations = _ROUTES[kind]
@@ -192,7 +193,7 @@ def shipment_create(
 ) -> Shipment:
     """A shipment in status created; nothing moves until it is shipped."""
     consignee = _text(consignee, "consignee", 200)
-    _check_route(kind, from_location, to_location, consignee)
+    shipment_route_check(kind, from_location, to_location, consignee)
     _check_lines(lines)
     carrier = _text(carrier, "carrier", 100)
     tracking_number = _text(tracking_number, "tracking_number", 100)
