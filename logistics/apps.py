@@ -84,7 +84,9 @@ class LogisticsConfig(AppConfig):
     def _ready_shipments(self) -> None:
         """Shipments: logistics runs them, store ops receive at stores, the rest of staff reads."""
         from erp import roles
+        from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
+        from logistics.demo_shipments import seed_shipments
 
         nav_register(NavEntry("logistics", _("Shipments"), "shipment-list", "logistics.view_shipment"))
 
@@ -102,6 +104,7 @@ class LogisticsConfig(AppConfig):
         roles.role_grant(roles.STORE_OPS, shipment | {"logistics.receive_shipment"})
         for role in (roles.PLANNING, roles.SALES, roles.FINANCE, roles.PROCUREMENT):
             roles.role_grant(role, shipment)
+        demo_step_register(seed_shipments)
 
     def _ready_stock(self) -> None:
         from erp import roles
