@@ -107,6 +107,8 @@ def seed_shipments(*, scale: str) -> str:
             expected_at=start + timedelta(days=4),
             lines=[ShipmentLineInput(items[sku], qty)],
         )
+        # Back-date the creation with the rest of the demo story.
+        shipment.events.filter(event_key="created").update(occurred_at=start + timedelta(hours=n))
         for step, status in enumerate(events):
             services.shipment_event_post(
                 acting_user=user,
@@ -122,6 +124,7 @@ def seed_shipments(*, scale: str) -> str:
                 acting_user=user,
                 shipment=shipment,
                 lines=[ReceiptLineInput(items[sku], good, damaged, reason)],
+                received_at=start + timedelta(days=len(events) + 1, hours=n),
             )
         made += 1
     return f"{made} shipments"

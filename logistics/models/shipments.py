@@ -27,9 +27,9 @@ SHIPMENT_NUMBER_PATTERN = r"^SH-[0-9]{4}-[0-9]{6}$"
 
 
 class ShipmentKind(models.TextChoices):
-    INBOUND = "inbound", _("Factory to warehouse")
-    OUTBOUND = "outbound", _("Warehouse to retailer, store or consumer")
-    TRANSFER = "transfer", _("Warehouse to warehouse")
+    INBOUND = "inbound", _("Inbound")  # factory store to warehouse
+    OUTBOUND = "outbound", _("Outbound")  # warehouse or store to a store or an external consignee
+    TRANSFER = "transfer", _("Transfer")  # warehouse to warehouse or store
 
 
 class ShipmentStatus(models.TextChoices):

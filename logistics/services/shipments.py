@@ -171,9 +171,10 @@ def _check_lines(lines: Sequence[ShipmentLineInput]) -> None:
         seen.add(line.item.pk)
 
 
-def _history(shipment: Shipment, *, acting_user: Any, reason: str, update: bool = True) -> None:
+def _history(shipment: Shipment, *, acting_user: Any, reason: str) -> None:
+    """A history row for a change made with a queryset UPDATE (which simple-history does not see)."""
     Shipment.history.bulk_history_create(
-        [shipment], update=update, default_user=user_or_none(acting_user), default_change_reason=reason
+        [shipment], update=True, default_user=user_or_none(acting_user), default_change_reason=reason
     )
 
 
@@ -202,7 +203,7 @@ def shipment_create(
             f"Tracking number {tracking_number} is already used by another shipment of {carrier or 'this carrier'}.",
             "tracking_number",
         )
-    shipment = Shipment.objects.create(
+    shipment = Shipment(
         number=_next_number(),
         kind=kind,
         from_location=from_location,
@@ -215,6 +216,10 @@ def shipment_create(
         expected_at=expected_at,
         created_by=user_or_none(acting_user),
     )
+    # The history row simple-history writes on this save names the user and the reason.
+    shipment._history_user = user_or_none(acting_user)
+    shipment._change_reason = "created"
+    shipment.save()
     ShipmentLine.objects.bulk_create(
         [ShipmentLine(shipment=shipment, item=line.item, quantity=line.quantity) for line in lines]
     )
@@ -226,7 +231,6 @@ def shipment_create(
         source=ShipmentEventSource.SYSTEM,
         created_by=user_or_none(acting_user),
     )
-    _history(shipment, acting_user=acting_user, reason="created", update=False)
     return shipment
 
 
@@ -238,10 +242,11 @@ def _lines(shipment: Shipment) -> list[ShipmentLine]:
     return list(shipment.lines.select_related("item").order_by("pk"))
 
 
-def _depart(shipment: Shipment, *, acting_user: Any) -> None:
+def _depart(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
     transit = transit_location()
     stock_moves_post(
         acting_user=acting_user,
+        moved_at=when,
         moves=[
             StockMoveInput(
                 item=line.item,
@@ -256,11 +261,12 @@ def _depart(shipment: Shipment, *, acting_user: Any) -> None:
     )
 
 
-def _hand_over(shipment: Shipment, *, acting_user: Any) -> None:
+def _hand_over(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
     """Delivered to an external consignee: the goods leave Tempo's stock."""
     transit = transit_location()
     stock_moves_post(
         acting_user=acting_user,
+        moved_at=when,
         moves=[
             StockMoveInput(
                 item=line.item,
@@ -333,12 +339,12 @@ def shipment_event_post(
     )
     changes: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if status == Status.SHIPPED:
-        _depart(shipment, acting_user=acting_user)
+        _depart(shipment, acting_user=acting_user, when=when)
         changes["shipped_at"] = when
     elif status == Status.DELIVERED:
         changes["delivered_at"] = when
         if shipment.to_location_id is None:
-            _hand_over(shipment, acting_user=acting_user)
+            _hand_over(shipment, acting_user=acting_user, when=when)
     Shipment.objects.filter(pk=shipment.pk).update(**changes)
     shipment.refresh_from_db()
     _history(shipment, acting_user=acting_user, reason=f"event {status}")

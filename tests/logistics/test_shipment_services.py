@@ -243,3 +243,10 @@ def test_cancel_only_before_shipping(inbound):
     assert shipment.status == "cancelled"
     with pytest.raises(ApplicationError, match="cannot come now"):
         _event(shipment, "shipped", "e1")
+
+
+def test_history_has_one_row_per_change(inbound):
+    shipment = inbound[0]
+    _event(shipment, "shipped", "e1")
+    reasons = list(shipment.history.order_by("history_date").values_list("history_type", "history_change_reason"))
+    assert reasons == [("+", "created"), ("~", "event shipped")]
