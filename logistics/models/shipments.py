@@ -5,10 +5,10 @@ warehouse or a store), or for a consignee outside Tempo's stock (a retailer, a c
 ``consignee`` and ``reference``. Higher layers (retail, orders) link their orders to shipments by
 ``reference``; logistics never imports them.
 
-Stock follows the status: on *shipped* the lines move from the origin to the in-transit location;
-on *received* (a location destination) what arrived moves from transit into the destination and
-any short or damaged quantity is written off from transit; on *delivered* to an external
-consignee the lines leave transit for good. Every unit stays traceable through the stock moves,
+Stock follows the status: on *shipped* the lines move from the origin to the in-transit location,
+or, for an external consignee, leave stock there (an issue); on *received* (a location
+destination) what arrived moves from transit into the destination and any short or damaged
+quantity is written off from transit. Every unit stays traceable through the stock moves,
 whose reference is the shipment number.
 """
 

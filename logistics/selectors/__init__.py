@@ -35,3 +35,9 @@ from logistics.selectors.stock import (  # noqa: F401
     stock_moves_of,
     stock_on_hand,
 )
+from logistics.selectors.turnover import (  # noqa: F401
+    TurnoverReport,
+    TurnoverRow,
+    turnover_report,
+    turnover_window_check,
+)

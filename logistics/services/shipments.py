@@ -235,7 +235,11 @@ def shipment_create(
 
 
 def _locked(shipment: Shipment) -> Shipment:
-    return Shipment.objects.select_for_update().select_related("from_location", "to_location").get(pk=shipment.pk)
+    return (
+        Shipment.objects.select_for_update(of=("self",))
+        .select_related("from_location", "to_location")
+        .get(pk=shipment.pk)
+    )
 
 
 def _lines(shipment: Shipment) -> list[ShipmentLine]:
@@ -243,7 +247,10 @@ def _lines(shipment: Shipment) -> list[ShipmentLine]:
 
 
 def _depart(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
-    transit = transit_location()
+    """Shipped: to a location, the goods go into transit; to an external consignee, they leave stock
+    here (an issue from the origin, so the origin's turnover counts them as shipped)."""
+    external = shipment.to_location_id is None
+    transit = None if external else transit_location()
     stock_moves_post(
         acting_user=acting_user,
         moved_at=when,
@@ -253,27 +260,8 @@ def _depart(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
                 qty=line.quantity,
                 from_location=shipment.from_location,
                 to_location=transit,
-                reason=StockMoveReason.TRANSFER,
-                reference=shipment.number,
-            )
-            for line in _lines(shipment)
-        ],
-    )
-
-
-def _hand_over(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
-    """Delivered to an external consignee: the goods leave Tempo's stock."""
-    transit = transit_location()
-    stock_moves_post(
-        acting_user=acting_user,
-        moved_at=when,
-        moves=[
-            StockMoveInput(
-                item=line.item,
-                qty=line.quantity,
-                from_location=transit,
-                reason=StockMoveReason.ISSUE,
-                reference=f"{shipment.number} to {shipment.consignee}",
+                reason=StockMoveReason.ISSUE if external else StockMoveReason.TRANSFER,
+                reference=f"{shipment.number} to {shipment.consignee}" if external else shipment.number,
             )
             for line in _lines(shipment)
         ],
@@ -343,8 +331,6 @@ def shipment_event_post(
         changes["shipped_at"] = when
     elif status == Status.DELIVERED:
         changes["delivered_at"] = when
-        if shipment.to_location_id is None:
-            _hand_over(shipment, acting_user=acting_user, when=when)
     Shipment.objects.filter(pk=shipment.pk).update(**changes)
     shipment.refresh_from_db()
     _history(shipment, acting_user=acting_user, reason=f"event {status}")

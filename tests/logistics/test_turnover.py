@@ -1,0 +1,90 @@
+"""Inventory turnover: time-weighted average inventory over goods shipped, by product, location, week."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from logistics import services
+from logistics.models import StockMoveReason
+from logistics.selectors import turnover_report
+from procurement.models import StandardCost
+from tests.erp.factories import ProductFactory
+from tests.logistics.factories import LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = timedelta(days=1)
+
+
+def _move(item, qty, when, *, to=None, frm=None, reason=StockMoveReason.RECEIPT):
+    services.stock_move_post(
+        acting_user=None, item=item, qty=qty, to_location=to, from_location=frm, reason=reason, moved_at=when
+    )
+
+
+@pytest.fixture
+def story():
+    now = timezone.now().replace(microsecond=0)
+    phone = ProductFactory(sku="TP-T1", name="Phone T1")
+    idle = ProductFactory(sku="TP-IDLE", name="Idle phone")
+    StandardCost.objects.create(item=phone, unit_cost=Decimal("100"), costed_on=now.date(), lot=10000)
+    warehouse = LocationFactory(code="WH-T")
+    _move(phone, 100, now - 30 * DAY, to=warehouse)  # before the window
+    _move(phone, 50, now - 13.5 * DAY, frm=warehouse, reason=StockMoveReason.ISSUE)
+    _move(idle, 10, now - 40 * DAY, to=warehouse)
+    return now, phone, warehouse
+
+
+def test_window_figures_by_product_location_and_overall(story):
+    now, _phone, _warehouse = story
+    report = turnover_report(window=28, weeks=4, now=now)
+    phone = next(row for row in report.by_product if row.key == "TP-T1")
+    # 100 on hand for 14.5 of 28 days, 50 for 13.5: 75.89 on average; 50 shipped in 28 days.
+    assert phone.avg_units == pytest.approx(50 + 50 * 14.5 / 28)
+    assert phone.turnover_days == pytest.approx((50 + 50 * 14.5 / 28) / (50 / 28))
+    assert phone.cover_days == pytest.approx(28) and not phone.slow
+    idle = next(row for row in report.by_product if row.key == "TP-IDLE")
+    assert idle.turnover_days is None and idle.slow
+    assert report.missing_costs == ["TP-IDLE"]
+    # Location and overall are valued at standard cost; the idle phone has none, so it adds no value.
+    (place,) = report.by_location
+    assert place.key == "WH-T" and place.avg_value == pytest.approx(phone.avg_units * 100)
+    assert report.overall.turnover_days == pytest.approx(phone.turnover_days)
+    assert report.overall.shipped_value == pytest.approx(5000)
+
+
+def test_weekly_trend_is_time_weighted(story):
+    now, _phone, _warehouse = story
+    trend = turnover_report(window=28, weeks=4, now=now).trend
+    assert len(trend) == 4
+    latest, before = trend[-1], trend[-2]
+    assert latest.turnover_days is None and latest.avg_value == pytest.approx(5000)
+    # Week before: 10,000 for half a day, then 5,000 for six and a half; 5,000 shipped.
+    assert before.avg_value == pytest.approx((10000 * 0.5 + 5000 * 6.5) / 7)
+    assert before.turnover_days == pytest.approx(before.avg_value / (5000 / 7))
+    assert trend[0].avg_value == pytest.approx(10000)
+
+
+def test_transfers_move_inventory_between_locations_without_shipping_it(story):
+    now, phone, warehouse = story
+    store = LocationFactory(code="ST-T", kind="store")
+    _move(phone, 20, now - 7 * DAY, frm=warehouse, to=store, reason=StockMoveReason.TRANSFER)
+    report = turnover_report(window=28, weeks=2, now=now)
+    rows = {row.key: row for row in report.by_location}
+    assert rows["ST-T"].avg_units == pytest.approx(20 * 7 / 28) and rows["ST-T"].turnover_days is None
+    assert report.overall.shipped_units == 50
+    phone_row = next(row for row in report.by_product if row.key == "TP-T1")
+    assert phone_row.avg_units == pytest.approx(50 + 50 * 14.5 / 28)
+
+
+def test_the_query_count_does_not_grow(story, django_assert_num_queries):
+    now = story[0]
+    with django_assert_num_queries(7):
+        turnover_report(window=28, now=now)
+    for n in range(5):
+        other = LocationFactory()
+        _move(ProductFactory(), 5 + n, now - 3 * DAY, to=other)
+    with django_assert_num_queries(7):
+        turnover_report(window=28, now=now)
