@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "SignalSourceEnum": "orders.models.forecasts.SignalSource",
         "ScheduleStatusEnum": "logistics.models.ScheduleStatus",
         "CostLineSourceEnum": ["offer", "rollup", "missing"],
+        "ShipmentKindEnum": "logistics.models.ShipmentKind",
+        "ShipmentStatusEnum": "logistics.models.ShipmentStatus",
     },
 }
 

@@ -15,6 +15,7 @@ from logistics.apis import (
     StockMoveViewSet,
 )
 from logistics.apis.mrp import MrpRunView, MrpShortageListView, MrpSuggestionListView
+from logistics.apis.turnover import TurnoverView
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -32,6 +33,7 @@ urlpatterns = [
     path("factory/schedule/", FactoryScheduleView.as_view(), name="api-factory-schedule"),
     path("factory/actuals/", FactoryActualsView.as_view(), name="api-factory-actuals"),
     path("mrp/run/", MrpRunView.as_view(), name="api-mrp-run"),
+    path("reports/turnover/", TurnoverView.as_view(), name="api-turnover"),
     path("mrp/shortages/", MrpShortageListView.as_view(), name="api-mrp-shortages"),
     path("mrp/suggestions/", MrpSuggestionListView.as_view(), name="api-mrp-suggestions"),
     *router.urls,

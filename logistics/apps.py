@@ -88,7 +88,10 @@ class LogisticsConfig(AppConfig):
         from erp.navigation import NavEntry, nav_register
         from logistics.demo_shipments import seed_shipments
 
-        nav_register(NavEntry("logistics", _("Shipments"), "shipment-list", "logistics.view_shipment"))
+        nav_register(
+            NavEntry("logistics", _("Shipments"), "shipment-list", "logistics.view_shipment"),
+            NavEntry("logistics", _("Inventory turnover"), "turnover", "logistics.view_stocklevel"),
+        )
 
         shipment = {"logistics.view_shipment", "logistics.view_shipmentline", "logistics.view_shipmentevent"}
         roles.role_grant(

@@ -32,3 +32,4 @@ from logistics.views.stock import (  # noqa: F401
     StockMoveCreateView,
     StockMoveListView,
 )
+from logistics.views.turnover import StandardCostRefreshView, TurnoverView  # noqa: F401

@@ -88,3 +88,39 @@ def test_the_query_count_does_not_grow(story, django_assert_num_queries):
         _move(ProductFactory(), 5 + n, now - 3 * DAY, to=other)
     with django_assert_num_queries(7):
         turnover_report(window=28, now=now)
+
+
+def test_page_shows_the_figures_the_chart_and_exports(client, make_user, story):
+    client.force_login(make_user("logistics"))
+    page = client.get("/logistics/turnover/?window=28")
+    html = page.content.decode()
+    assert page.status_code == 200 and "TP-T1" in html and "slow mover" in html and "<svg" in html
+    assert "No standard cost for TP-IDLE" in html
+    bad = client.get("/logistics/turnover/?window=0")
+    assert bad.status_code == 200 and "from 1 to 365 days" in bad.content.decode()
+    export = client.get("/logistics/turnover/?window=14&export=xlsx")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_refreshing_standard_costs_needs_the_costing_permission(client, make_user, story):
+    client.force_login(make_user("logistics"))
+    assert client.post("/logistics/turnover/standard-costs/").status_code == 403
+    client.force_login(make_user("finance"))
+    response = client.post("/logistics/turnover/standard-costs/", {"window": "14"})
+    assert response.status_code == 302 and response.url == "/logistics/turnover/?window=14"
+
+
+def test_api(api_client, make_user, story):
+    from tests.api_helpers import assert_error_shape, token_client
+
+    client = token_client(api_client, make_user("planning"))
+    body = client.get("/api/v1/reports/turnover/?window=28&weeks=4").json()
+    assert body["window"] == 28 and body["target_days"] == 7 and len(body["trend"]) == 4
+    phone = next(row for row in body["by_product"] if row["key"] == "TP-T1")
+    assert phone["turnover_days"] == round((50 + 50 * 14.5 / 28) / (50 / 28), 1) and phone["slow"] is False
+    assert body["overall"]["shipped_value"] == "5000.00" and body["missing_costs"] == ["TP-IDLE"]
+    body = assert_error_shape(client.get("/api/v1/reports/turnover/?window=0"), 400)
+    assert "window" in body["extra"]["fields"]
+    assert_error_shape(
+        token_client(api_client, make_user("retailer", is_staff=False)).get("/api/v1/reports/turnover/"), 403
+    )
