@@ -29,10 +29,14 @@ from logistics.models.shipments import (  # noqa: F401
     ShipmentStatus,
 )
 from logistics.models.stock import (  # noqa: F401
+    FLOW_EPOCH_ISO,
+    ItemFlowDay,
     StockCount,
     StockCountLine,
     StockCountStatus,
+    StockFlowDay,
     StockLevel,
     StockMove,
     StockMoveReason,
+    flow_seconds,
 )

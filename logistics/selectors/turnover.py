@@ -1,9 +1,10 @@
 """Inventory turnover (DESIGN.md section 4): average inventory value / cost of goods shipped per day.
 
-Over a window ending now, per product, per location and overall, for finished products:
+Over a window of business days ending now, per product, per location and overall, for finished products:
 
 * average inventory is time-weighted: the level now, minus each move's effect for the part of the
-  window before it happened (``avg = on_hand_now - sum(net x seconds after the window start) / window``);
+  window before it happened (``avg = on_hand_now - sum(net x seconds after the window start) / window``),
+  read from the daily flow sums the stock ledger keeps, so the cost grows with days, not moves;
 * goods shipped are the units that left stock to customers (issues to nowhere: outbound shipments,
   store sales, shipped retailer orders);
 * both are valued at the product's standard cost (``procurement.StandardCost``); per product the
@@ -12,20 +13,20 @@ Over a window ending now, per product, per location and overall, for finished pr
 
 Turnover days = average value / (shipped value / window days); None when nothing was shipped.
 Days of cover = value on hand now / shipped value per day; a row is slow when it has stock and its
-cover is above ``SLOW_COVER_DAYS`` or nothing shipped. Seven queries whatever the size.
+cover is above ``SLOW_COVER_DAYS`` or nothing shipped. Six queries whatever the size.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from erp.models import Item
-from erp.weeks import IsoWeek, business_date
-from logistics.models import Location, StockLevel
-from logistics.selectors.turnover_sql import weekly_value_flows, window_flows, window_issues
+from erp.weeks import BUSINESS_TZ, IsoWeek, business_date
+from logistics.models import ItemFlowDay, Location, StockFlowDay, StockLevel, flow_seconds
 from procurement.models import StandardCost
 
 TARGET_DAYS = 7
@@ -73,13 +74,14 @@ class TurnoverRow:
 
 @dataclass
 class TrendPoint:
-    week: IsoWeek
+    week: IsoWeek  # the ISO week its last day falls in
     avg_value: float
     shipped_value: float
+    days: float = 7.0
 
     @property
     def turnover_days(self) -> float | None:
-        return None if self.shipped_value <= 0 else self.avg_value / (self.shipped_value / 7)
+        return None if self.shipped_value <= 0 else self.avg_value / (self.shipped_value / self.days)
 
 
 @dataclass
@@ -100,13 +102,20 @@ def _sort_key(row: TurnoverRow):
     return (days is None and row.on_hand == 0, -(days if days is not None else float("inf")), row.key)
 
 
+def _start_of(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=BUSINESS_TZ)
+
+
 def turnover_report(
     *, window: int = DEFAULT_WINDOW, weeks: int = TREND_WEEKS, now: datetime | None = None
 ) -> TurnoverReport:
-    """Turnover over the ``window`` days up to ``now``, and the overall trend of the last ``weeks`` weeks."""
+    """Turnover over the ``window`` business days up to ``now`` (today included), and the overall trend of
+    the last ``weeks`` weeks, from the daily flow sums the stock ledger keeps (``StockFlowDay``, ``ItemFlowDay``)."""
     now = now or timezone.now()
-    since = now - timedelta(days=window)
-    seconds = window * 86400.0
+    today = business_date(now)
+    since = _start_of(today - timedelta(days=window - 1))
+    seconds = (now - since).total_seconds()
+    since_s = flow_seconds(since)
     costs = {item_id: float(cost) for item_id, cost in StandardCost.objects.values_list("item_id", "unit_cost")}
     levels = {
         (item_id, location_id): on_hand
@@ -114,9 +123,14 @@ def turnover_report(
             "item_id", "location_id", "on_hand"
         )
     }
-    flows = {(i, loc): (net, weighted) for i, loc, net, weighted in window_flows(since=since, now=now)}
-    issues = {(i, loc): units for i, loc, units in window_issues(since=since)}
-    keys = set(levels) | set(flows) | set(issues)
+    flows = {
+        (row["item_id"], row["location_id"]): (row["weighted"] - since_s * row["net"], row["issued"])
+        for row in StockFlowDay.objects.filter(day__gte=since.date(), item__kind=Item.Kind.PRODUCT)
+        .values("item_id", "location_id")
+        .annotate(net=Sum("net_in"), weighted=Sum("weighted"), issued=Sum("issued"))
+        .order_by()
+    }
+    keys = set(levels) | set(flows)
     items = {
         pk: (sku, name)
         for pk, sku, name in Item.objects.filter(pk__in={i for i, _ in keys}).values_list("pk", "sku", "name")
@@ -128,9 +142,8 @@ def turnover_report(
     overall = TurnoverRow("all", "All products, all locations", window=window)
     for item_id, location_id in sorted(keys):
         on_hand = levels.get((item_id, location_id), 0)
-        _net, weighted = flows.get((item_id, location_id), (0, 0.0))
-        avg_units = on_hand - weighted / seconds
-        shipped = issues.get((item_id, location_id), 0)
+        after_start, shipped = flows.get((item_id, location_id), (0, 0))
+        avg_units = on_hand - after_start / seconds
         cost = costs.get(item_id, 0.0)
         product = by_product.setdefault(item_id, TurnoverRow(*items[item_id], window=window, by_units=True))
         location = locations[location_id]
@@ -149,31 +162,38 @@ def turnover_report(
         overall=overall,
         by_product=sorted(by_product.values(), key=_sort_key),
         by_location=sorted(by_location.values(), key=_sort_key),
-        trend=_trend(now=now, weeks=weeks, value_now=overall.value_now),
+        trend=_trend(now=now, today=today, weeks=weeks, costs=costs, value_now=overall.value_now),
         missing_costs=sorted(items[i][0] for i in by_product if i not in costs),
     )
 
 
-def _trend(*, now: datetime, weeks: int, value_now: float) -> list[TrendPoint]:
-    """Weekly overall turnover, oldest first: each week's time-weighted average value and shipped value."""
+def _trend(*, now: datetime, today, weeks: int, costs: dict[int, float], value_now: float) -> list[TrendPoint]:
+    """Weekly overall turnover, oldest first: the 7 business days ending today, the 7 before, and so on."""
     if weeks < 1:
         return []
-    buckets = {b: (v, w, s) for b, v, w, s in weekly_value_flows(since=now - timedelta(days=7 * weeks), now=now)}
-    week_seconds = 7 * 86400.0
+    starts = [_start_of(today - timedelta(days=7 * bucket + 6)) for bucket in range(weeks)]
+    ends = [now, *starts[:-1]]
+    sums = [[0.0, 0.0, 0.0] for _ in range(weeks)]  # value in, value x seconds after the week's start, value shipped
+    rows = ItemFlowDay.objects.filter(
+        day__gte=starts[-1].date(), day__lte=today, item__kind=Item.Kind.PRODUCT
+    ).values_list("item_id", "day", "net_in", "weighted", "issued")
+    for item_id, day, net, weighted, issued in rows:
+        cost = costs.get(item_id, 0.0)
+        if not cost:
+            continue
+        bucket = (today - day).days // 7
+        week = sums[bucket]
+        week[0] += net * cost
+        week[1] += (weighted - flow_seconds(starts[bucket]) * net) * cost
+        week[2] += issued * cost
     points = []
-    value_after = 0.0  # net value that came in after the end of the bucket being looked at
+    value_after = 0.0  # value that came in after the end of the week being looked at
     for bucket in range(weeks):
-        net, weighted, shipped = buckets.get(bucket, (0.0, 0.0, 0.0))
-        end_value = value_now - value_after
-        start = -week_seconds * (bucket + 1)  # the bucket's start, in seconds relative to now
-        # weighted = sum(net x (t - now)); seconds after the bucket's start = (t - now) - start
-        after_start = weighted - start * net
+        net, after_start, shipped = sums[bucket]
+        length = (ends[bucket] - starts[bucket]).total_seconds()
+        average = value_now - value_after - after_start / length
         points.append(
-            TrendPoint(
-                IsoWeek.of(business_date(now - timedelta(days=7 * bucket))),
-                end_value - after_start / week_seconds,
-                shipped,
-            )
+            TrendPoint(IsoWeek.of(business_date(ends[bucket] - timedelta(seconds=1))), average, shipped, length / 86400)
         )
         value_after += net
     return list(reversed(points))
