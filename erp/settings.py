@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
         "ScheduleStatusEnum": "logistics.models.ScheduleStatus",
         "CostLineSourceEnum": ["offer", "rollup", "missing"],
         "RetailerStatusEnum": "retail.models.RetailerStatus",
+        "ShipmentKindEnum": "logistics.models.ShipmentKind",
+        "ShipmentStatusEnum": "logistics.models.ShipmentStatus",
     },
 }
 

@@ -9,11 +9,13 @@ from logistics.apis import (
     LocationViewSet,
     ScheduleLineViewSet,
     ScheduleVersionViewSet,
+    ShipmentViewSet,
     StockCountViewSet,
     StockLevelViewSet,
     StockMoveViewSet,
 )
 from logistics.apis.mrp import MrpRunView, MrpShortageListView, MrpSuggestionListView
+from logistics.apis.turnover import TurnoverView
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -25,11 +27,13 @@ router.register("locations", LocationViewSet, basename="api-location")
 router.register("stock-levels", StockLevelViewSet, basename="api-stock-level")
 router.register("stock-moves", StockMoveViewSet, basename="api-stock-move")
 router.register("stock-counts", StockCountViewSet, basename="api-stock-count")
+router.register("shipments", ShipmentViewSet, basename="api-shipment")
 
 urlpatterns = [
     path("factory/schedule/", FactoryScheduleView.as_view(), name="api-factory-schedule"),
     path("factory/actuals/", FactoryActualsView.as_view(), name="api-factory-actuals"),
     path("mrp/run/", MrpRunView.as_view(), name="api-mrp-run"),
+    path("reports/turnover/", TurnoverView.as_view(), name="api-turnover"),
     path("mrp/shortages/", MrpShortageListView.as_view(), name="api-mrp-shortages"),
     path("mrp/suggestions/", MrpSuggestionListView.as_view(), name="api-mrp-suggestions"),
     *router.urls,

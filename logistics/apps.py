@@ -10,6 +10,7 @@ class LogisticsConfig(AppConfig):
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
         self._ready_production()
         self._ready_stock()
+        self._ready_shipments()
         self._ready_mrp()  # last: its demo step runs after the schedule and the stock are seeded
 
     def _ready_production(self) -> None:
@@ -79,6 +80,34 @@ class LogisticsConfig(AppConfig):
         roles.role_grant(roles.PROCUREMENT, mrp)
         roles.role_grant(roles.FINANCE, {"logistics.view_mrprun"})
         demo_step_register(seed_mrp)
+
+    def _ready_shipments(self) -> None:
+        """Shipments: logistics runs them, store ops receive at stores, the rest of staff reads."""
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from logistics.demo_shipments import seed_shipments
+
+        nav_register(
+            NavEntry("logistics", _("Shipments"), "shipment-list", "logistics.view_shipment"),
+            NavEntry("logistics", _("Inventory turnover"), "turnover", "logistics.view_stocklevel"),
+        )
+
+        shipment = {"logistics.view_shipment", "logistics.view_shipmentline", "logistics.view_shipmentevent"}
+        roles.role_grant(
+            roles.LOGISTICS,
+            shipment
+            | {
+                "logistics.add_shipment",
+                "logistics.change_shipment",
+                "logistics.receive_shipment",
+                "logistics.post_shipment_event",
+            },
+        )
+        roles.role_grant(roles.STORE_OPS, shipment | {"logistics.receive_shipment"})
+        for role in (roles.PLANNING, roles.SALES, roles.FINANCE, roles.PROCUREMENT):
+            roles.role_grant(role, shipment)
+        demo_step_register(seed_shipments)
 
     def _ready_stock(self) -> None:
         from erp import roles

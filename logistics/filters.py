@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import Location, LocationKind, StockCount, StockLevel, StockMove, StockMoveReason
+from logistics.models import Location, LocationKind, Shipment, StockCount, StockLevel, StockMove, StockMoveReason
 
 
 class LocationFilter(django_filters.FilterSet):
@@ -61,3 +61,27 @@ class StockCountFilter(django_filters.FilterSet):
     class Meta:
         model = StockCount
         fields = ["location", "status"]
+
+
+class ShipmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Shipment.Status.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=Shipment.Kind.choices, label=_("Kind"))
+    carrier = django_filters.CharFilter(lookup_expr="iexact", label=_("Carrier"))
+    from_location = django_filters.CharFilter(field_name="from_location__code", lookup_expr="iexact", label=_("From"))
+    to_location = django_filters.CharFilter(field_name="to_location__code", lookup_expr="iexact", label=_("To"))
+    reference = django_filters.CharFilter(lookup_expr="iexact", label=_("Reference"))
+    sku = django_filters.CharFilter(field_name="lines__item__sku", lookup_expr="iexact", distinct=True, label=_("SKU"))
+
+    class Meta:
+        model = Shipment
+        fields = ["q", "status", "kind", "carrier", "from_location", "to_location", "reference", "sku"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(tracking_number__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(consignee__icontains=value)
+        )

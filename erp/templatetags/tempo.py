@@ -33,3 +33,9 @@ def percent(value, places: int = 1):
     if value is None or value == "":
         return "—"
     return f"{value * 100:,.{int(places)}f}%"
+
+
+@register.filter
+def sum_attr(objects, attribute: str):
+    """The sum of one attribute over objects already in memory (e.g. prefetched lines)."""
+    return sum(getattr(obj, attribute) or 0 for obj in objects)

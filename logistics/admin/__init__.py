@@ -8,6 +8,7 @@ from logistics.admin.production import (  # noqa: F401
     ScheduleLineAdmin,
     ScheduleVersionAdmin,
 )
+from logistics.admin.shipments import ShipmentAdmin  # noqa: F401
 from logistics.admin.stock import (  # noqa: F401
     LocationAdmin,
     StockCountAdmin,

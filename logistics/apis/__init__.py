@@ -8,6 +8,7 @@ from logistics.apis.production import (  # noqa: F401
     ScheduleLineViewSet,
     ScheduleVersionViewSet,
 )
+from logistics.apis.shipments import ShipmentSerializer, ShipmentViewSet  # noqa: F401
 from logistics.apis.stock import (  # noqa: F401
     LocationSerializer,
     LocationViewSet,

@@ -16,11 +16,27 @@ from logistics.models.production import (  # noqa: F401
     ScheduleStatus,
     ScheduleVersion,
 )
+from logistics.models.shipments import (  # noqa: F401
+    DEPARTED,
+    SHIPMENT_NUMBER_PATTERN,
+    DiscrepancyReason,
+    Shipment,
+    ShipmentCounter,
+    ShipmentEvent,
+    ShipmentEventSource,
+    ShipmentKind,
+    ShipmentLine,
+    ShipmentStatus,
+)
 from logistics.models.stock import (  # noqa: F401
+    FLOW_EPOCH_ISO,
+    ItemFlowDay,
     StockCount,
     StockCountLine,
     StockCountStatus,
+    StockFlowDay,
     StockLevel,
     StockMove,
     StockMoveReason,
+    flow_seconds,
 )

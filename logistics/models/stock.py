@@ -6,6 +6,8 @@ written by the services in the same transaction as the move. The database refuse
 level and a reservation above what is on hand, whatever the code does.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -201,3 +203,63 @@ class StockCountLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.sku}: {self.counted}"
+
+
+# Seconds are counted from this instant in the flow tables, so sums of quantity x seconds stay well
+# inside a 64-bit integer for any realistic day.
+FLOW_EPOCH_ISO = "2020-01-01T00:00:00+00:00"
+FLOW_EPOCH = datetime.fromisoformat(FLOW_EPOCH_ISO)
+
+
+def flow_seconds(moment: datetime) -> int:
+    return int((moment - FLOW_EPOCH).total_seconds())
+
+
+class StockFlowDay(models.Model):
+    """One item's movements at one location on one business day (Asia/Shanghai), summed as moves are posted.
+
+    ``net_in`` is units in minus units out, ``weighted`` the sum of signed units x seconds since
+    ``FLOW_EPOCH_ISO`` (what a time-weighted average inventory needs), ``issued`` the units that left
+    stock to customers (issues to nowhere). Reports over weeks read these rows, not every move.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+", verbose_name=_("item"))
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location"))
+    day = models.DateField(_("day"))
+    net_in = models.BigIntegerField(_("net units in"), default=0)
+    weighted = models.BigIntegerField(_("units x seconds"), default=0)
+    issued = models.BigIntegerField(_("units issued"), default=0)
+
+    class Meta:
+        verbose_name = _("daily stock flow")
+        verbose_name_plural = _("daily stock flows")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "location", "day"], name="stockflowday_once"),
+            models.CheckConstraint(condition=Q(issued__gte=0), name="stockflowday_issued_not_negative"),
+        ]
+        indexes = [models.Index(fields=["day", "item"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}@{self.location_id} {self.day}: {self.net_in}"
+
+
+class ItemFlowDay(models.Model):
+    """The same sums for the whole network (transfers cancel out): one row per item and business day."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+", verbose_name=_("item"))
+    day = models.DateField(_("day"))
+    net_in = models.BigIntegerField(_("net units in"), default=0)
+    weighted = models.BigIntegerField(_("units x seconds"), default=0)
+    issued = models.BigIntegerField(_("units issued"), default=0)
+
+    class Meta:
+        verbose_name = _("daily item flow")
+        verbose_name_plural = _("daily item flows")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "day"], name="itemflowday_once"),
+            models.CheckConstraint(condition=Q(issued__gte=0), name="itemflowday_issued_not_negative"),
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.day}: {self.net_in}"

@@ -22,6 +22,7 @@ from logistics.selectors.production import (  # noqa: F401
     schedule_version_get,
     schedule_version_list,
 )
+from logistics.selectors.shipments import shipment_find, shipment_list  # noqa: F401
 from logistics.selectors.stock import (  # noqa: F401
     location_get,
     location_list,
@@ -33,4 +34,10 @@ from logistics.selectors.stock import (  # noqa: F401
     stock_move_list,
     stock_moves_of,
     stock_on_hand,
+)
+from logistics.selectors.turnover import (  # noqa: F401
+    TurnoverReport,
+    TurnoverRow,
+    turnover_report,
+    turnover_window_check,
 )

@@ -18,6 +18,18 @@ from logistics.services.production import (  # noqa: F401
     schedule_lock,
     spread_over_days,
 )
+from logistics.services.shipments import (  # noqa: F401
+    EventResult,
+    ReceiptLineInput,
+    ShipmentLineInput,
+    shipment_cancel,
+    shipment_create,
+    shipment_event_post,
+    shipment_receipt_listener_register,
+    shipment_receive,
+    shipment_ship_now,
+    transit_location,
+)
 from logistics.services.stock import (  # noqa: F401
     StockMoveInput,
     stock_count_create,

@@ -147,6 +147,19 @@ def _post(moves: Sequence[StockMoveInput], *, acting_user: Any, moved_at: dateti
     mrp_run_request(acting_user=acting_user, reason=f"stock moved ({len(moves)} move{'s' if len(moves) > 1 else ''})")
     when = moved_at or timezone.now()
     user = user_or_none(acting_user)
+    from logistics.services.flows import flows_add
+
+    flows_add(
+        (
+            move.item.pk,
+            move.qty,
+            move.from_location.pk if move.from_location else None,
+            move.to_location.pk if move.to_location else None,
+            move.reason,
+            when,
+        )
+        for move in moves
+    )
     return StockMove.objects.bulk_create(
         [
             StockMove(

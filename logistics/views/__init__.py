@@ -12,6 +12,14 @@ from logistics.views.production import (  # noqa: F401
     ScheduleVersionDetailView,
     ScheduleVersionListView,
 )
+from logistics.views.shipments import (  # noqa: F401
+    ShipmentCancelView,
+    ShipmentCreateView,
+    ShipmentDetailView,
+    ShipmentEventView,
+    ShipmentListView,
+    ShipmentReceiveView,
+)
 from logistics.views.stock import (  # noqa: F401
     LocationDetailView,
     LocationListView,
@@ -24,3 +32,4 @@ from logistics.views.stock import (  # noqa: F401
     StockMoveCreateView,
     StockMoveListView,
 )
+from logistics.views.turnover import StandardCostRefreshView, TurnoverView  # noqa: F401

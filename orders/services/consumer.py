@@ -175,7 +175,7 @@ def consumer_order_create(
     )
     try:
         with transaction.atomic():
-            order = ConsumerOrder.objects.create(
+            order = ConsumerOrder(
                 number=_next_number(),
                 channel=channel,
                 customer_ref=customer_ref,
@@ -184,6 +184,10 @@ def consumer_order_create(
                 request_fingerprint=fingerprint,
                 created_by=user_or_none(acting_user),
             )
+            # simple-history writes the creation row on this save, naming the user and the reason.
+            order._history_user = user_or_none(acting_user)
+            order._change_reason = f"created ({channel})"
+            order.save()
             ConsumerOrderLine.objects.bulk_create(
                 [ConsumerOrderLine(order=order, item=line.item, quantity=line.quantity) for line in lines]
             )
@@ -192,9 +196,6 @@ def consumer_order_create(
         if stored is None:
             raise
         return _replay(stored, fingerprint, key), False
-    ConsumerOrder.history.bulk_history_create(
-        [order], default_user=user_or_none(acting_user), default_change_reason=f"created ({channel})"
-    )
     return order, True
 
 

@@ -1,6 +1,6 @@
 """Procurement's models, one module per area; imported here so Django and callers find them in one place."""
 
-from procurement.models.boms import MAX_SCRAP_PCT, MIN_QTY_PER, BomLine, CostRates  # noqa: F401
+from procurement.models.boms import MAX_SCRAP_PCT, MIN_QTY_PER, BomLine, CostRates, StandardCost  # noqa: F401
 from procurement.models.purchasing import (  # noqa: F401
     CONFIRMED_OR_LATER,
     PO_NUMBER_PATTERN,

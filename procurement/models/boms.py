@@ -123,3 +123,31 @@ class CostRates(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.item.sku}: {self.conversion_cost} + {self.logistics_cost}"
+
+
+class StandardCost(models.Model):
+    """A product's standard unit cost: its cost roll-up frozen on a date, so reports that value stock
+    (inventory turnover) read one number per product instead of rolling up BOMs on every request.
+    Refreshed on demand by ``standard_costs_refresh``."""
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="standard_cost", verbose_name=_("item")
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost (CNY)"), max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal(0))]
+    )
+    costed_on = models.DateField(_("costed on"))
+    lot = models.PositiveIntegerField(_("costing lot"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("standard cost")
+        verbose_name_plural = _("standard costs")
+        ordering = ["item__sku"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="standardcost_not_negative"),
+            models.CheckConstraint(condition=Q(lot__gte=1), name="standardcost_lot_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.unit_cost}"

@@ -34,3 +34,4 @@ from procurement.services.sourcing import (  # noqa: F401
     supplier_set_status,
     supplier_update,
 )
+from procurement.services.standard_costs import standard_costs_refresh  # noqa: F401

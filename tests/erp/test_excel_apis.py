@@ -43,6 +43,7 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client):
     store_ops = UserFactory(roles=[roles.STORE_OPS])
     body = token_client(api_client, store_ops).get("/api/v1/excel/").json()
     assert [row["name"] for row in body] == ["demand-signals", "items", "prices", "retailers", "sales-actuals"]
+    assert [row["name"] for row in body] == ["demand-signals", "items", "prices", "sales-actuals", "shipment-lines"]
     items = body[1]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
@@ -52,7 +53,7 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client):
 
 
 PLANNING_DATASETS = {"demand-signals", "factory-capacity", "production-schedule", "sales-actuals"}
-STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
+STOCK_DATASETS = {"locations", "shipment-lines", "stock-counts", "stock-opening"}
 
 
 # The role x dataset matrix: what each role sees, and what it may import.
@@ -92,6 +93,8 @@ STOCK_DATASETS = {"locations", "stock-counts", "stock-opening"}
             | STOCK_DATASETS
             | {"retailers"},
             ["locations", "stock-counts", "stock-opening"],
+            {"items", "prices", "purchase-order-lines", "suppliers"} | PLANNING_DATASETS | STOCK_DATASETS,
+            ["locations", "shipment-lines", "stock-counts", "stock-opening"],
         ),
     ],
 )

@@ -286,3 +286,19 @@ def test_a_replay_returns_the_order_even_after_its_week_has_passed(monkeypatch):
     monkeypatch.setattr(IsoWeek, "current", classmethod(lambda cls, now=None: later))
     again, created = _order(key="late", product=product, week=IsoWeek.of(order.requested_week))
     assert again.pk == order.pk and not created
+
+
+def test_a_consumer_order_has_one_creation_row_in_its_history():
+    from erp.weeks import IsoWeek
+    from orders.services import ConsumerOrderLineInput, consumer_order_create
+    from tests.erp.factories import ProductFactory
+
+    order, _ = consumer_order_create(
+        acting_user=None,
+        idempotency_key="k-history",
+        channel="online",
+        customer_ref="c-1",
+        requested_week=IsoWeek.current() + 1,
+        lines=[ConsumerOrderLineInput(ProductFactory(), 1)],
+    )
+    assert list(order.history.values_list("history_type", "history_change_reason")) == [("+", "created (online)")]
