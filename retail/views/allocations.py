@@ -143,6 +143,7 @@ class AllocationRunForm(forms.Form):
 class AllocationRunCreateView(ServiceFormView):
     permission_required = (VIEW, ADD)
     template_name = "retail/allocation_run_form.html"
+    form_class = AllocationRunForm
     title = _("New allocation run")
     cancel_url = reverse_lazy("allocation-run-list")
 
