@@ -135,7 +135,7 @@ def run(url: str, lines: int, retailers: int) -> None:
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
 
-        cProfile.runctx("once('pro_rata')", globals(), locals(), sort="tottime")
+        cProfile.runctx("once('pro_rata')", globals(), locals(), sort="cumtime")
         with CaptureQueriesContext(connection) as queries:
             once("pro_rata")
         for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:12]:

@@ -414,11 +414,14 @@ def allocation_run_apply(*, acting_user: Any, run: AllocationRun) -> AllocationR
         _reserve(acting_user=acting_user, run=run, lines=[line for line in lines if line["allocated"]])
 
     now = timezone.now()
-    update_rows(
-        RetailerOrderLine,
-        [{"id": line["order_line_id"], "allocated_quantity": line["allocated"]} for line in lines],
-        ["allocated_quantity"],
-    )
+    # Every line gets what the run recorded for it: one UPDATE ... FROM the run's lines (PostgreSQL and SQLite >= 3.33).
+    order_line_table, allocation_line_table = RetailerOrderLine._meta.db_table, AllocationLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {order_line_table} SET allocated_quantity = al.allocated FROM {allocation_line_table} AS al "
+            f"WHERE al.order_line_id = {order_line_table}.id AND al.run_id = %s",
+            [run.pk],
+        )
     release: dict[int, int] = defaultdict(int)
     for line in lines:
         release[line["order_id"]] += to_cents((line["requested"] - line["allocated"]) * line["unit_price"])
