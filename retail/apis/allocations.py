@@ -14,6 +14,7 @@ own lines and no totals of other retailers; another run's id is a 404; any POST 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -216,6 +217,8 @@ class AllocationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         data = AllocationRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
+        if fields["apply"] and not request.user.has_perm(APPLY):  # whatever the body's encoding
+            raise PermissionDenied("Applying an allocation run needs the apply permission.")
         sku = fields["sku"].strip().upper()
         item = Item.objects.filter(sku=sku).first()
         if item is None:

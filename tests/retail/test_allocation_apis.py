@@ -115,6 +115,8 @@ def test_permissions(planner, api_client):
     run_id = response.json()["id"]
     assert_error_shape(planner.post(URL, _body(scene.product.sku, apply=True), format="json"), 403)
     assert_error_shape(planner.post(f"{URL}{run_id}/apply/"), 403)
+    form_encoded = {**_body(scene.product.sku), "apply": "true"}
+    assert_error_shape(planner.post(URL, form_encoded), 403)  # not only JSON booleans
     finance = token_client(APIClient(), UserFactory(roles=[roles.FINANCE]))
     assert finance.get(URL).status_code == 200 and finance.get(f"{URL}{run_id}/").status_code == 200
     assert_error_shape(finance.post(URL, _body(scene.product.sku), format="json"), 403)
