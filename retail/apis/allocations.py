@@ -14,8 +14,8 @@ own lines and no totals of other retailers; another run's id is a 404; any POST 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from erp.api.permissions import ModelPermissions
