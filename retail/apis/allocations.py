@@ -24,7 +24,7 @@ from erp.errors import ApplicationError
 from erp.models import Item
 from retail import selectors, services
 from retail.filters_allocations import AllocationRunFilter
-from retail.models import AllocationLine, AllocationMethod, AllocationRun
+from retail.models import AllocationLine, AllocationRun
 
 ADD = "retail.add_allocationrun"
 APPLY = "retail.apply_allocationrun"
@@ -89,6 +89,9 @@ def _fill(allocated: int, requested: int) -> str:
 
 
 class AllocationRunSerializer(serializers.ModelSerializer):
+    # Plain strings in the schema: a second "method"/"status" enum would collide with other resources' names.
+    method = serializers.CharField(read_only=True, help_text="fcfs, pro_rata or by_prepayment")
+    status = serializers.CharField(read_only=True, help_text="preview or applied")
     sku = serializers.CharField(source="item.sku", read_only=True)
     product = serializers.CharField(source="item.name", read_only=True)
     tiers = serializers.BooleanField(source="use_tiers", read_only=True)
@@ -154,6 +157,8 @@ class AllocationRunDetailSerializer(AllocationRunSerializer):
 class RetailerAllocationRunSerializer(serializers.ModelSerializer):
     """What a retailer sees of an applied run: the product, the method and its own lines."""
 
+    method = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
     sku = serializers.CharField(source="item.sku", read_only=True)
     product = serializers.CharField(source="item.name", read_only=True)
     tiers = serializers.BooleanField(source="use_tiers", read_only=True)
@@ -168,7 +173,7 @@ class RetailerAllocationRunSerializer(serializers.ModelSerializer):
 class AllocationRunInputSerializer(StrictInputSerializer):
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=-MAX_QTY, max_value=MAX_QTY)
-    method = serializers.ChoiceField(choices=AllocationMethod.choices)
+    method = serializers.CharField(max_length=16, help_text="fcfs, pro_rata or by_prepayment")  # checked by the service
     tiers = serializers.BooleanField(default=False)
     apply = serializers.BooleanField(default=False)
 
