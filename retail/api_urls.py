@@ -3,6 +3,7 @@
 from django.urls import path  # noqa: F401
 from rest_framework.routers import DefaultRouter
 
+from retail.apis import AllocationRunViewSet
 from retail.apis import ledger as ledger_apis
 from retail.apis.retailers import RetailerViewSet
 
@@ -15,5 +16,6 @@ router.register("prepayment-entries", ledger_apis.PrepaymentEntryViewSet, basena
 # retailer orders
 router.register("retailer-orders", ledger_apis.RetailerOrderViewSet, basename="api-retailer-order")
 # allocations
+router.register("allocations", AllocationRunViewSet, basename="api-allocation")
 
 urlpatterns = [*router.urls]

@@ -73,7 +73,19 @@ class RetailConfig(AppConfig):
         demo_step_register(seed_retailer_orders)
 
     def _ready_allocations(self) -> None:
-        """Allocation runs."""
+        """Allocation runs: sales runs and applies them, planning previews, logistics and finance read."""
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from retail.demo_allocations import seed_allocations
+
+        nav_register(NavEntry("sales", _("Allocation runs"), "allocation-run-list", "retail.view_allocationrun"))
+        view = retail_perms(("view",), ("allocationrun", "allocationline"))
+        roles.role_grant(roles.SALES, view | {"retail.add_allocationrun", "retail.apply_allocationrun"})
+        roles.role_grant(roles.PLANNING, view | {"retail.add_allocationrun"})
+        for role in (roles.LOGISTICS, roles.FINANCE):
+            roles.role_grant(role, view)
+        demo_step_register(seed_allocations)
 
     def _ready_portal(self) -> None:
         """The retailer portal and login protection."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from retail.views import ledger
+from retail.views import allocations, ledger
 from retail.views import retailers as retailer_views
 
 urlpatterns: list = [
@@ -34,4 +34,8 @@ urlpatterns: list = [
     path("orders/<str:number>/ship/", ledger.RetailerOrderShipView.as_view(), name="retailer-order-ship"),
     path("orders/<str:number>/deliver/", ledger.RetailerOrderDeliverView.as_view(), name="retailer-order-deliver"),
     # allocation runs
+    path("allocations/", allocations.AllocationRunListView.as_view(), name="allocation-run-list"),
+    path("allocations/new/", allocations.AllocationRunCreateView.as_view(), name="allocation-run-create"),
+    path("allocations/<int:pk>/", allocations.AllocationRunDetailView.as_view(), name="allocation-run-detail"),
+    path("allocations/<int:pk>/apply/", allocations.AllocationRunApplyView.as_view(), name="allocation-run-apply"),
 ]

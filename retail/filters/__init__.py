@@ -5,5 +5,4 @@ from retail.filters.ledger import (  # noqa: F401
     PrepaymentEntryFilter,
     RetailerOrderFilter,
 )
-
 from retail.filters.retailers import RetailerFilter  # noqa: F401

@@ -1,5 +1,13 @@
 """Retail's reads, one module per area; re-exported here so callers import from ``retail.selectors``."""
 
+from retail.selectors.allocations import (  # noqa: F401
+    allocation_candidates,
+    allocation_lines_of,
+    allocation_retailer_of_user,
+    allocation_run_list,
+    allocation_runs_of_retailer,
+    allocation_waiting_demand,
+)
 from retail.selectors.demand import retailer_committed_demand  # noqa: F401
 from retail.selectors.prepayments import (  # noqa: F401
     Statement,

@@ -1,5 +1,11 @@
 """Retail's writes, one module per area; re-exported here so callers import from ``retail.services``."""
 
+from retail.services.allocations import (  # noqa: F401
+    allocation_run_apply,
+    allocation_run_execute,
+    allocation_run_preview,
+    prepayment_weights,
+)
 from retail.services.orders import (  # noqa: F401
     CANCELLABLE,
     IdempotencyKeyReused,

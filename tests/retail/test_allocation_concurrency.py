@@ -1,0 +1,86 @@
+"""Applies racing on PostgreSQL: the run row lock makes a run apply once; a racing cancellation stays consistent."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from erp.errors import ApplicationError
+from logistics.models import StockLevel
+from retail import services
+from retail.models import AllocationRun, OrderLineReservation, PrepaymentAccount, PrepaymentEntry, RetailerOrder
+from tests.retail.allocation_setup import launch
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _race(targets) -> list:
+    barrier = threading.Barrier(len(targets))
+    results: list = [None] * len(targets)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = targets[index]()
+        except Exception as error:  # collected and checked by the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(targets))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+
+
+def test_two_concurrent_applies_of_one_run_apply_once():
+    _needs_postgresql()
+    scene = launch()
+    run = services.allocation_run_preview(
+        acting_user=None, item=scene.product, quantity=55, method="pro_rata", use_tiers=False
+    )
+    apply = lambda: services.allocation_run_apply(acting_user=None, run=run)  # noqa: E731
+    results = _race([apply, apply, apply])
+    applied = [r for r in results if isinstance(r, AllocationRun)]
+    refused = [r for r in results if isinstance(r, ApplicationError)]
+    assert len(applied) == 1 and len(refused) == 2, results
+    assert all("already applied" in error.message for error in refused)
+    assert sum(StockLevel.objects.values_list("reserved", flat=True)) == 55
+    assert sum(OrderLineReservation.objects.values_list("quantity", flat=True)) == 55
+    assert PrepaymentEntry.objects.filter(kind="release").count() == 3
+    for account in PrepaymentAccount.objects.all():
+        assert account.held_cents == sum(o.held_cents for o in RetailerOrder.objects.filter(retailer=account.retailer))
+
+
+def test_apply_racing_a_cancellation_stays_consistent():
+    _needs_postgresql()
+    scene = launch()
+    run = services.allocation_run_preview(
+        acting_user=None, item=scene.product, quantity=60, method="fcfs", use_tiers=False
+    )
+    results = _race(
+        [
+            lambda: services.allocation_run_apply(acting_user=None, run=run),
+            lambda: services.retailer_order_cancel(acting_user=None, order=scene.orders[1]),
+        ]
+    )
+    assert not isinstance(results[1], Exception), results
+    run.refresh_from_db()
+    cancelled = RetailerOrder.objects.get(pk=scene.orders[1].pk)
+    assert cancelled.status == "cancelled" and cancelled.held_cents == 0
+    assert not OrderLineReservation.objects.filter(line__order=cancelled).exists()
+    if run.status == "applied":  # the apply went first; the cancellation released what it reserved
+        assert sum(StockLevel.objects.values_list("reserved", flat=True)) == 30
+    else:  # the cancellation went first; the preview was refused as stale
+        assert isinstance(results[0], ApplicationError) and "cancelled since the preview" in results[0].message
+        assert sum(StockLevel.objects.values_list("reserved", flat=True)) == 0
+    for account in PrepaymentAccount.objects.all():
+        assert account.held_cents == sum(o.held_cents for o in RetailerOrder.objects.filter(retailer=account.retailer))
+        assert account.balance_cents >= account.held_cents
