@@ -65,10 +65,8 @@ def test_hub_lists_viewable_datasets_with_template_and_export_links(client):
     ("user_fixture", "importable"),
     [
         ("procurement_user", ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"]),
-        ("sales_user", ["prices", "sales-actuals"]),
-        ("finance_user", ["fx-rates", "prepayment-deposits"]),
         ("sales_user", ["prices", "retailers", "sales-actuals"]),
-        ("finance_user", ["fx-rates"]),
+        ("finance_user", ["fx-rates", "prepayment-deposits"]),
     ],
 )
 def test_upload_form_offers_only_importable_datasets(client, request, user_fixture, importable):
