@@ -44,7 +44,7 @@ def _line_post(sku, quantity, week=None, **extra):
 
 
 def test_dashboard_shows_own_money_orders_notices_and_nothing_of_b(a_client, world):
-    _product, a, b = world
+    _product, _a, _b = world
     response = a_client.get(reverse("portal:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -120,7 +120,7 @@ def test_placing_an_order_confirms_it_and_holds_the_money(a_client, world):
 
 
 def test_an_order_beyond_the_balance_is_refused_whole_with_the_shortfall(a_client, world):
-    product, a, _b = world
+    product, _a, _b = world
     before = RetailerOrder.objects.count(), PrepaymentEntry.objects.count()
     response = a_client.post(reverse("portal:order-create"), _line_post(product.sku, 100))
     assert response.status_code == 200
