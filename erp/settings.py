@@ -265,7 +265,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Lockouts and failed sign-ins are warnings; every successful sign-in is not worth a line.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
