@@ -67,7 +67,7 @@ def test_stock_count_upload_dry_run_then_apply(a_client, world):
 
 
 def test_another_retailers_store_reads_exactly_like_an_unknown_one(a_client, world):
-    product, a, b = world
+    product, _a, b = world
     other = _check(a_client, "stock", [STOCK, [b.store.location.code, product.sku, 3]])
     unknown = _check(a_client, "stock", [STOCK, ["ST-NOWHERE", product.sku, 3]])
     [(row_o, col_o, msg_o)] = other.context["check"].errors
@@ -97,7 +97,7 @@ def test_errors_are_listed_per_row_and_cell_and_nothing_is_written(a_client, wor
     errors = response.context["check"].errors
     by_row = {(row, column) for row, column, _message in errors}
     assert by_row == {(3, "sku"), (4, "units_sold"), (5, "date"), (6, "date"), (7, "store"), (8, "sku")}
-    messages = dict(((row, column), message) for row, column, message in errors)
+    messages = {(row, column): message for row, column, message in errors}
     assert "unknown product 'NO-SUCH-SKU'" in messages[(3, "sku")]
     assert "below the minimum of 0" in messages[(4, "units_sold")]
     assert "in the future" in messages[(5, "date")]
