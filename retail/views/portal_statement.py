@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -57,7 +58,7 @@ def portal_statement_response(statement: Statement):
         ]
         for entry in statement.entries:
             yield [
-                entry.created_at.replace(tzinfo=None) if entry.created_at else None,
+                timezone.localtime(entry.created_at).replace(tzinfo=None),
                 entry.kind,
                 entry.reference,
                 entry.order.number if entry.order_id else "",
