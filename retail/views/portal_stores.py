@@ -5,10 +5,12 @@ MEDIA_ROOT with a one-time token in the session, and "Apply" checks it again and
 nothing.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -29,10 +31,22 @@ from retail.views.portal_base import RetailerPageMixin
 SESSION_KEY = "portal_uploads"
 
 
+KEEP_SECONDS = 24 * 3600
+
+
 def _upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "portal-uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _forget_stale_uploads() -> None:
+    """Checked files nobody applied are removed after a day."""
+    cutoff = time.time() - KEEP_SECONDS
+    for stale in _upload_dir().glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
 
 
 class UploadForm(forms.Form):
@@ -105,6 +119,7 @@ class StoreUploadView(UploadKindMixin, TemplateView):
         if upload.size > max_bytes:
             form.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // 1048576})
             return self.render_to_response(self.get_context_data(form=form))
+        _forget_stale_uploads()
         token = secrets.token_urlsafe(16)
         path = _upload_dir() / f"{token}.xlsx"
         with open(path, "wb") as target:

@@ -271,3 +271,18 @@ def test_portal_pages_render_the_responsive_layout(a_client):
     html = a_client.get(reverse("portal:home")).content.decode()
     assert "erp/portal.css" in html and 'name="viewport"' in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_catalog_and_stores_queries_do_not_grow(a_client, world, django_assert_max_num_queries):
+    a_client.get(reverse("portal:catalog"))
+    a_client.get(reverse("portal:stores"))
+    with django_assert_max_num_queries(12) as catalog:
+        a_client.get(reverse("portal:catalog"))
+    with django_assert_max_num_queries(12) as stores:
+        a_client.get(reverse("portal:stores"))
+    for _ in range(5):
+        PriceFactory(item=ProductFactory())
+    with django_assert_max_num_queries(len(catalog.captured_queries)):
+        a_client.get(reverse("portal:catalog"))
+    with django_assert_max_num_queries(len(stores.captured_queries)):
+        a_client.get(reverse("portal:stores"))
