@@ -28,11 +28,14 @@ class TokenCreateView(LoginView):
         responses={
             200: _token_response,
             400: OpenApiResponse(description="Wrong username or password."),
+            429: OpenApiResponse(description="Too many failed attempts for this username from this IP: locked out."),
         },
         tags=["auth"],
     )
     def post(self, request, format=None):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        # The Django request, not DRF's wrapper: a lockout flag set on it reaches the axes middleware,
+        # which answers 429 with the lockout message (erp.lockout).
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)

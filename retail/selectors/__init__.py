@@ -9,6 +9,12 @@ from retail.selectors.allocations import (  # noqa: F401
     allocation_waiting_demand,
 )
 from retail.selectors.demand import retailer_committed_demand  # noqa: F401
+from retail.selectors.portal import (  # noqa: F401
+    portal_dashboard,
+    portal_order,
+    portal_store,
+    portal_user,
+)
 from retail.selectors.prepayments import (  # noqa: F401
     Statement,
     prepayment_entries,

@@ -43,3 +43,9 @@ from retail.services.retailers import (  # noqa: F401
     retailer_users_check_new,
     retailer_users_create,
 )
+from retail.services.stores import (  # noqa: F401
+    SellThroughInput,
+    StoreCountInput,
+    store_sell_through_record,
+    store_stock_counts_record,
+)

@@ -61,12 +61,16 @@ def test_staff_logs_in_opens_items_and_searches(live_server, page: Page, artifac
 
 
 def test_retailer_lands_on_portal_and_is_refused_staff_pages(live_server, page: Page, artifacts_dir):
+    from retail.models import RetailerUser
+    from tests.retail.factories import RetailerFactory
+
     retailer = UserFactory(roles=[roles.RETAILER], is_staff=False)
+    RetailerUser.objects.create(user=retailer, retailer=RetailerFactory())  # the portal needs a company
 
     log_in(page, live_server.url, retailer.username)
 
     expect(page).to_have_url(f"{live_server.url}/portal/")
-    expect(page.get_by_role("heading", name="Retailer portal", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     expect(page.locator("nav.topnav")).to_have_count(0)
 
     response = page.goto(f"{live_server.url}/items/")

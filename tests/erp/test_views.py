@@ -40,6 +40,10 @@ def test_dashboard_has_one_tile_per_area(client, procurement_user):
 
 
 def test_retailer_lands_on_the_portal_and_is_kept_out_of_staff_pages(client, retailer_user):
+    from retail.models import RetailerUser
+    from tests.retail.factories import RetailerFactory
+
+    RetailerUser.objects.create(user=retailer_user, retailer=RetailerFactory())  # the portal needs a company
     response = client.post("/login/", {"username": retailer_user.username, "password": PASSWORD})
     assert response.url == reverse("portal:home")
     assert client.get("/portal/").status_code == 200
