@@ -71,7 +71,7 @@ def test_retailer_orders_from_the_catalogue_and_reads_the_statement(live_server,
     expect(page.locator('[data-figure="closing"]')).to_have_text("100,000.00")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Excel").click()
-    assert download.value.suggested_filename.startswith("statement-R-E2E-")
+    assert download.value.suggested_filename.startswith("tempo-statement-R-E2E-")
     page.screenshot(path=artifacts_dir / "portal_statement.png", full_page=True)
 
 

@@ -10,14 +10,15 @@ from retail import services
 from retail.models import RetailerUser
 from tests.retail.factories import RetailerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_invitation_link_sets_the_password_and_opens_the_portal(client):
+def test_invitation_link_sets_the_password_and_opens_the_portal(client, django_capture_on_commit_callbacks):
     retailer = RetailerFactory(code="R-INV")
-    link = services.retailer_user_invite(
-        acting_user=None, retailer=retailer, email=" Mei@Example.com ", name="Mei", is_admin=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.retailer_user_invite(
+            acting_user=None, retailer=retailer, email=" Mei@Example.com ", name="Mei", is_admin=True
+        )
     assert link.user.username == "mei@example.com" and not link.user.has_usable_password()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mei@example.com"]
     url = re.search(r"https?://[^/]+(/portal/welcome/\S+)", mail.outbox[0].body).group(1)

@@ -207,7 +207,7 @@ def test_statement_shows_the_period_and_downloads_xlsx(a_client, world):
     start, end = statement.start.isoformat(), statement.end.isoformat()
     download = a_client.get(reverse("portal:statement"), {"start": start, "end": end, "format": "xlsx"})
     assert download.status_code == 200
-    assert download["Content-Disposition"].startswith('attachment; filename="statement-R-ALPHA-')
+    assert download["Content-Disposition"].startswith('attachment; filename="tempo-statement-R-ALPHA-')
     import io
 
     from openpyxl import load_workbook
