@@ -220,6 +220,16 @@ class _PrepaymentEntryFormView(ServiceFormView):
 
         return reverse("prepayment-statement", args=[self.retailer.code])
 
+    def perform(self, form):
+        data = form.cleaned_data
+        return self.service(
+            acting_user=self.request.user,
+            retailer=self.retailer,
+            amount=data["amount"],
+            reference=data["reference"],
+            note=data["note"],
+        )
+
     def form_valid(self, form):
         try:
             entry = self.perform(form)
@@ -234,48 +244,21 @@ class PrepaymentDepositView(_PrepaymentEntryFormView):
     form_class = DepositForm
     kind_title = _("Record a deposit")
     done = _("Deposit of %(amount)s CNY booked for %(code)s.")
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return services.prepayment_deposit_record(
-            acting_user=self.request.user,
-            retailer=self.retailer,
-            amount=data["amount"],
-            reference=data["reference"],
-            note=data["note"],
-        )
+    service = staticmethod(services.prepayment_deposit_record)
 
 
 class PrepaymentRefundView(_PrepaymentEntryFormView):
     form_class = RefundForm
     kind_title = _("Record a refund")
     done = _("Refund of %(amount)s CNY booked for %(code)s.")
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return services.prepayment_refund_record(
-            acting_user=self.request.user,
-            retailer=self.retailer,
-            amount=data["amount"],
-            reference=data["reference"],
-            note=data["note"],
-        )
+    service = staticmethod(services.prepayment_refund_record)
 
 
 class PrepaymentAdjustmentView(_PrepaymentEntryFormView):
     form_class = AdjustmentForm
     kind_title = _("Record an adjustment")
     done = _("Adjustment of %(amount)s CNY booked for %(code)s.")
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return services.prepayment_adjustment_record(
-            acting_user=self.request.user,
-            retailer=self.retailer,
-            amount=data["amount"],
-            reference=data["reference"],
-            note=data["note"],
-        )
+    service = staticmethod(services.prepayment_adjustment_record)
 
 
 # --- prepayment entries ---------------------------------------------------------------------
