@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from erp.audit import user_or_none
+from erp.counters import yearly_number
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.validators import validate_printable
@@ -117,16 +117,7 @@ def transit_location() -> Location:
 
 
 def _next_number() -> str:
-    year = business_date().year
-    if not ShipmentCounter.objects.filter(year=year).update(last_number=F("last_number") + 1):
-        try:
-            with transaction.atomic():
-                ShipmentCounter.objects.create(year=year, last_number=1)
-        except IntegrityError:  # created by a concurrent shipment a moment ago
-            ShipmentCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-        else:
-            return f"SH-{year}-000001"
-    return f"SH-{year}-{ShipmentCounter.objects.get(year=year).last_number:06d}"
+    return yearly_number(ShipmentCounter, prefix="SH", year=business_date().year, digits=6)
 
 
 _ROUTES = {

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from erp.audit import user_or_none
+from erp.counters import yearly_number
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.validators import validate_printable
@@ -89,17 +89,7 @@ def _replay(order: ConsumerOrder, fingerprint: str, key: str) -> ConsumerOrder:
 
 
 def _next_number() -> str:
-    year = business_date().year
-    if not ConsumerOrderCounter.objects.filter(year=year).update(last_number=F("last_number") + 1):
-        try:
-            with transaction.atomic():
-                ConsumerOrderCounter.objects.create(year=year, last_number=1)
-        except IntegrityError:  # created by a concurrent order a moment ago
-            ConsumerOrderCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-        else:
-            return f"CO-{year}-000001"
-    last = ConsumerOrderCounter.objects.get(year=year).last_number
-    return f"CO-{year}-{last:06d}"
+    return yearly_number(ConsumerOrderCounter, prefix="CO", year=business_date().year, digits=6)
 
 
 def _check(channel: Any, customer_ref: Any, requested_week: Any, lines: Sequence[ConsumerOrderLineInput]):

@@ -13,11 +13,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from erp.audit import audited_save, user_or_none
+from erp.counters import yearly_number
 from erp.errors import ApplicationError
 from erp.models import Currency, Item
 from erp.roles import user_is_staff_member
@@ -146,18 +147,7 @@ def purchase_order_line_terms(
 
 
 def _next_number(order_date: date) -> str:
-    """The next number of the year, from a counter row changed with one conditional UPDATE."""
-    year = order_date.year
-    if not PurchaseOrderCounter.objects.filter(year=year).update(last_number=F("last_number") + 1):
-        try:
-            with transaction.atomic():
-                PurchaseOrderCounter.objects.create(year=year, last_number=1)
-        except IntegrityError:  # created by a concurrent order a moment ago
-            PurchaseOrderCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-        else:
-            return f"PO-{year}-00001"
-    last = PurchaseOrderCounter.objects.get(year=year).last_number
-    return f"PO-{year}-{last:05d}"
+    return yearly_number(PurchaseOrderCounter, prefix="PO", year=order_date.year, digits=5)
 
 
 def _claim(order: PurchaseOrder, allowed: list[str], doing: str) -> PurchaseOrder:

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from erp.audit import user_or_none
+from erp.counters import yearly_number
 from erp.errors import ApplicationError
 from erp.models import Item, ItemKind, ItemLifecycle
 from erp.selectors import prices_in_force
@@ -56,17 +57,7 @@ def order_line_cents(line: RetailerOrderLine) -> int:
 
 
 def _next_number() -> str:
-    year = business_date().year
-    if not RetailerOrderCounter.objects.filter(year=year).update(last_number=F("last_number") + 1):
-        try:
-            with transaction.atomic():
-                RetailerOrderCounter.objects.create(year=year, last_number=1)
-        except IntegrityError:  # created by a concurrent order a moment ago
-            RetailerOrderCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-        else:
-            return f"RO-{year}-000001"
-    last = RetailerOrderCounter.objects.get(year=year).last_number
-    return f"RO-{year}-{last:06d}"
+    return yearly_number(RetailerOrderCounter, prefix="RO", year=business_date().year, digits=6)
 
 
 def _refuse_line(n: int, message: str, field: str) -> ApplicationError:
