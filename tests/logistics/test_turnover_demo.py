@@ -1,70 +1,37 @@
-"""The demo's 13 weeks of history (logistics/demo_history.py), read back from the turnover report itself.
-
-``seed_demo`` runs once for the module (rolled back after it), with the history step watched so that
-the levels just before and just after it can be compared.
-"""
+"""The demo's 13 weeks of history (logistics/demo_history.py), read back from the turnover report itself,
+on the demo company ``seed_demo`` builds once for all the demo tests (the ``demo`` fixture)."""
 
 from collections import defaultdict
-from datetime import timedelta
-from io import StringIO
+from datetime import time, timedelta
 from itertools import pairwise
-from types import SimpleNamespace
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from erp import roles
-from erp.demo import demo_steps
 from erp.models import Item
 from erp.weeks import BUSINESS_TZ, business_date
 from logistics.demo_history import SALES_PREFIX, seed_history
-from logistics.demo_stock import WAREHOUSES
+from logistics.demo_stock import WAREHOUSES, _quantity, ledger_opened_at
 from logistics.models import Shipment, ShipmentLine, StockLevel, StockMove, StockMoveReason
 from logistics.selectors import turnover_report
 from logistics.selectors.turnover import TREND_WEEKS
+from procurement.demo import seed_standard_costs
 from procurement.models import BomLine, StandardCost
 
 pytestmark = pytest.mark.django_db
 
-
-def _levels() -> dict[tuple[int, int], tuple[int, int]]:
-    return {
-        (i, loc): (on_hand, reserved)
-        for i, loc, on_hand, reserved in StockLevel.objects.values_list("item_id", "location_id", "on_hand", "reserved")
-        if on_hand or reserved
-    }
+HISTORY_SHIPMENTS = Q(reference__startswith="schedule ")
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    watched = {}
-
-    def watched_history(*, scale: str) -> str:
-        watched["before"] = _levels()
-        summary = seed_history(scale=scale)
-        watched["after"] = _levels()
-        return summary
-
-    steps = [watched_history if step is seed_history else step for step in demo_steps()]
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        with mock.patch("erp.management.commands.seed_demo.demo_steps", return_value=steps):
-            call_command("seed_demo", "--quiet-logins", stdout=out)
-        yield SimpleNamespace(output=out.getvalue(), **watched)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def trend(seeded):
+def _trend() -> list[float | None]:
     return [point.turnover_days for point in turnover_report().trend]
 
 
-def test_the_weekly_turnover_falls_from_about_30_days_to_about_10(seeded, trend):
-    assert "inbound shipments" in seeded.output and "online sales over 91 days" in seeded.output
+def test_the_weekly_turnover_falls_from_about_30_days_to_about_10(demo):
+    assert "inbound shipments" in demo and "online sales over 91 days" in demo
+    trend = _trend()
     assert len(trend) == TREND_WEEKS and None not in trend
     assert trend[0] >= 20, trend
     assert trend[-1] <= 14, trend
@@ -73,7 +40,7 @@ def test_the_weekly_turnover_falls_from_about_30_days_to_about_10(seeded, trend)
     assert max(steps) < 2, trend  # and no week jumps back up
 
 
-def test_the_trend_is_valued_at_standard_cost(seeded):
+def test_the_trend_is_valued_at_standard_cost(demo):
     with_bom = set(BomLine.objects.filter(parent__kind=Item.Kind.PRODUCT).values_list("parent_id", flat=True))
     assert with_bom and with_bom <= set(StandardCost.objects.values_list("item_id", flat=True))
     report = turnover_report()
@@ -81,11 +48,32 @@ def test_the_trend_is_valued_at_standard_cost(seeded):
     assert report.overall.value_now > 0
 
 
-def test_the_history_leaves_every_level_as_it_found_it(seeded):
-    assert seeded.before and seeded.after == seeded.before
+def test_the_history_leaves_every_level_where_the_opening_put_it(demo):
+    """Net zero wherever it moves stock, so the steps after it see the levels they would see without it."""
+    numbers = list(Shipment.objects.filter(HISTORY_SHIPMENTS).values_list("number", flat=True))
+    moves = StockMove.objects.filter(
+        Q(reference__startswith=SALES_PREFIX) | Q(reference__in=numbers) | Q(reference__startswith="production ")
+    ).values_list("item_id", "qty", "from_location_id", "to_location_id")
+    net: dict[tuple[int, int], int] = defaultdict(int)
+    for item_id, qty, origin, destination in moves:
+        if origin is not None:
+            net[(item_id, origin)] -= qty
+        if destination is not None:
+            net[(item_id, destination)] += qty
+    assert len(net) > 80 and {key: value for key, value in net.items() if value} == {}
+    # What it worked back from: each product's opening in each warehouse, dated when the ledger opened.
+    openings = StockMove.objects.filter(reason=StockMoveReason.OPENING, item__kind=Item.Kind.PRODUCT)
+    (opened,) = set(openings.values_list("moved_at", flat=True))
+    last_sale = StockMove.objects.filter(reference__startswith=SALES_PREFIX).latest("moved_at").moved_at
+    assert opened == ledger_opened_at(last_sale.astimezone(BUSINESS_TZ).date() + timedelta(days=1))
+    assert openings.count() == Item.objects.filter(kind=Item.Kind.PRODUCT).count() * len(WAREHOUSES)
+    assert {(sku, code): qty for sku, code, qty in openings.values_list("item__sku", "to_location__code", "qty")} == {
+        (sku, code): _quantity(sku, code, 200, 3000, 50)
+        for sku, code in openings.values_list("item__sku", "to_location__code")
+    }
 
 
-def test_no_level_was_ever_negative(seeded):
+def test_no_level_was_ever_negative(demo):
     """Replay every move in time order, a moment at a time, as if the ledger had been checking then."""
     level: dict[tuple[int, int], int] = defaultdict(int)
     moves = StockMove.objects.order_by("moved_at", "pk").values_list(
@@ -105,12 +93,15 @@ def test_no_level_was_ever_negative(seeded):
     negative += [(moment, key, level[key]) for key in touched if level[key] < 0]
     assert negative == []
     assert {key: value for key, value in level.items() if value} == {
-        key: on_hand for key, (on_hand, _reserved) in _levels().items() if on_hand
+        (item_id, location_id): on_hand
+        for item_id, location_id, on_hand in StockLevel.objects.filter(on_hand__gt=0).values_list(
+            "item_id", "location_id", "on_hand"
+        )
     }
 
 
-def test_units_are_traceable_from_the_factory_to_the_warehouse_and_out(seeded):
-    history = Shipment.objects.filter(reference__startswith="schedule ")
+def test_units_are_traceable_from_the_factory_to_the_warehouse_and_out(demo):
+    history = Shipment.objects.filter(HISTORY_SHIPMENTS)
     assert history.count() > 100
     assert set(history.values_list("status", "kind", "from_location__kind", "to_location__kind")) == {
         ("received", "inbound", "factory_store", "warehouse")
@@ -133,7 +124,7 @@ def test_units_are_traceable_from_the_factory_to_the_warehouse_and_out(seeded):
     assert built.aggregate(units=Sum("qty"))["units"] == sum(shipped.values())
 
 
-def test_online_sales_leave_the_warehouses_once_a_day(seeded):
+def test_online_sales_leave_the_warehouses_once_a_day(demo):
     sales = StockMove.objects.filter(reference__startswith=SALES_PREFIX)
     assert set(sales.values_list("reason", "to_location", "from_location__kind").distinct()) == {
         (StockMoveReason.ISSUE, None, "warehouse")
@@ -143,20 +134,22 @@ def test_online_sales_leave_the_warehouses_once_a_day(seeded):
     assert {reference for reference, _ in days} == {
         f"{SALES_PREFIX}{moved_at.astimezone(BUSINESS_TZ).date()}" for _, moved_at in days
     }
-    assert max(moved_at for _, moved_at in days).astimezone(BUSINESS_TZ).date() == business_date() - timedelta(days=1)
+    # Every evening from the day the ledger opened to the day before the demo was seeded.
+    first, last = (moment(moved_at for _, moved_at in days).astimezone(BUSINESS_TZ) for moment in (min, max))
+    assert (last.date() - first.date()).days == 90 and last.date() < business_date()
+    assert {moved_at.astimezone(BUSINESS_TZ).time() for _, moved_at in days} == {time(21)}
 
 
-def test_the_page_shows_the_demo_trend(seeded, trend, client, make_user):
+def test_the_page_shows_the_demo_trend(demo, client, make_user):
+    trend = _trend()
     client.force_login(make_user(roles.FINANCE))
     body = client.get("/logistics/turnover/").content.decode()
     assert body.count('class="bar-') == TREND_WEEKS
     assert "target 7 days" in body
-    assert f"{trend[-1]:.0f}" in body
+    assert f">{trend[0]:.0f}</text>" in body and f">{trend[-1]:.0f}</text>" in body
 
 
-def test_a_second_seed_adds_nothing(seeded):
+def test_seeding_again_adds_no_history_and_no_standard_costs(demo):
     counts = (StockMove.objects.count(), Shipment.objects.count(), StandardCost.objects.count())
-    out = StringIO()
-    call_command("seed_demo", "--quiet-logins", stdout=out)
-    assert "online sales" not in out.getvalue() and "standard costs" not in out.getvalue()
+    assert seed_history(scale="demo") == "" and seed_standard_costs(scale="demo") == ""
     assert (StockMove.objects.count(), Shipment.objects.count(), StandardCost.objects.count()) == counts
