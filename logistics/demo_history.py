@@ -9,7 +9,8 @@ For every finished product in every warehouse this step adds, day by day in time
   built at the factory store that morning (``production`` moves), shipped at 08:00 and received the
   next day at 11:00, through the shipment services with past times: every unit is traceable from
   the factory to the warehouse and out;
-* one batch of online sales a day at 21:00 (issues to nowhere, reference ``online sales 2026-10-03``).
+* one batch of online sales a day at 21:00 (issues to nowhere, reference ``online sales 2026-10-03``),
+  and today's so far as of the seeding, so that the week ending now reads the same at any hour.
 
 The net effect is zero: everything delivered is sold, so each level ends where ``demo_stock`` left
 it and the steps after this one (demo shipments, MRP, the X1 launch allocation) see the same stock
@@ -45,6 +46,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Min
+from django.utils import timezone
 
 from erp.models import Item
 from erp.weeks import BUSINESS_TZ, IsoWeek, business_date
@@ -64,7 +66,8 @@ EVERY_DAYS = {"FS-FXN": (14.0, 7.0), "FS-LUX": (14.0, 14.0)}
 SALES_GROWTH = 1.5  # daily sales at the end / at the start
 END_COVER_DAYS = 7.0  # today's level in days of today's sales
 TRANSIT_DAYS = 1  # shipped at 08:00, received the next day at 11:00
-WARM_UP_DAYS = OPENED_DAYS_AGO + 1 - 7 * TREND_WEEKS  # the days before the oldest week of the page's trend
+DAYS = OPENED_DAYS_AGO  # whole days of history, to yesterday; then today's sales so far
+WARM_UP_DAYS = DAYS + 1 - 7 * TREND_WEEKS  # the days before the oldest week of the page's trend
 WEEKDAY = (0.92, 0.9, 0.94, 0.98, 1.06, 1.16, 1.04)  # Monday .. Sunday, averaging 1
 NOISE = 0.12  # +- share of a day's sales
 ROUND_TO = 10  # delivery quantities are whole tens (the first one of each product absorbs the rest)
@@ -88,61 +91,60 @@ class Delivery:
 
 @dataclass(frozen=True)
 class HistoryPlan:
-    days: int
+    days: int  # whole days, from the day the ledger opened to yesterday
     deliveries: tuple[Delivery, ...]
-    sales: tuple[tuple[tuple[str, str, int], ...], ...]  # per day: (sku, warehouse, quantity)
+    # Per day: (sku, warehouse, quantity); one more entry than ``days`` when today has sales so far.
+    sales: tuple[tuple[tuple[str, str, int], ...], ...]
 
 
-def _progress(day: int, days: int) -> float:
-    """0 at the start of the trend (after the warm-up), 1 on the last day."""
-    return min(1.0, max(0.0, (day - WARM_UP_DAYS) / max(days - 1 - WARM_UP_DAYS, 1)))
+def _progress(day: float) -> float:
+    """0 at the start of the trend (after the warm-up), 1 on the last whole day."""
+    return min(1.0, max(0.0, (day - WARM_UP_DAYS) / (DAYS - 1 - WARM_UP_DAYS)))
 
 
-def _every(store: str, day: int, days: int) -> float:
+def _every(store: str, day: int) -> float:
     first, last = EVERY_DAYS.get(store, EVERY_DAYS[DEFAULT_STORE])
-    return first + (last - first) * _progress(day, days)
+    return first + (last - first) * _progress(day)
 
 
-def _safety_days(store: str, day: int, days: int) -> float:
+def _safety_days(store: str, day: int) -> float:
     """Days of sales left when a delivery arrives: the week's turnover minus half a cycle and the transit."""
-    aim = START_DAYS + (END_DAYS - START_DAYS) * _progress(day, days)
-    return max(1.0, aim - _every(store, day, days) / 2 - TRANSIT_DAYS)
+    aim = START_DAYS + (END_DAYS - START_DAYS) * _progress(day)
+    return max(1.0, aim - _every(store, day) / 2 - TRANSIT_DAYS)
 
 
-def _rate(final: int, day: int, days: int) -> float:
-    """Planned daily sales: ``final / END_COVER_DAYS`` on the last day, ``SALES_GROWTH`` times less at the start."""
-    return final / END_COVER_DAYS * SALES_GROWTH ** ((day - (days - 1)) / (days - 1))
+def _rate(final: int, day: int) -> float:
+    """Planned daily sales: ``final / END_COVER_DAYS`` on the last whole day, ``SALES_GROWTH`` times less at first."""
+    return final / END_COVER_DAYS * SALES_GROWTH ** ((day - (DAYS - 1)) / (DAYS - 1))
 
 
 def _noise(key: str) -> float:
     return 1 + NOISE * ((zlib.crc32(key.encode()) % 2001) / 1000 - 1)
 
 
-def _arrivals(store: str, phase: float, days: int) -> list[int]:
+def _arrivals(store: str, phase: float) -> list[int]:
     """Delivery days of one factory store to one warehouse. The first comes within the warm-up; the
     ``phase`` (0 to 1) of the warehouse then staggers the cycles, so that the warehouses do not all
     get their goods on the same days (that would show as a saw-tooth in the weekly figures)."""
     day = 1 + int(phase * (WARM_UP_DAYS - 2))
     found = [day]
-    day += max(1, round(_every(store, day, days) * (0.5 + phase)))
-    while day < days:
+    day += max(1, round(_every(store, day) * (0.5 + phase)))
+    while day < DAYS:
         found.append(day)
-        day += max(1, round(_every(store, day, days)))
+        day += max(1, round(_every(store, day)))
     return found
 
 
-def _product_plan(
-    final: int, sales: list[int], store: str, arrivals: list[int], days: int, where: str
-) -> tuple[dict[int, int], list[int]]:
+def _product_plan(final: int, sales: list[int], store: str, arrivals: list[int], where: str) -> dict[int, int]:
     """Delivery quantities of one product in one warehouse that end exactly at ``final``: worked out
     backwards from the end (what must arrive so that the safety cover is left at the next delivery),
     then the first delivery takes up the difference to the opening, which is also ``final``."""
     quantities: dict[int, int] = {}
-    level = final  # at the end of the last day
-    for day in reversed(range(days)):
+    level = final  # now
+    for day in reversed(range(len(sales))):
         level += sales[day]  # before the day's sales, after its delivery
         if day in arrivals:
-            low = _rate(final, day, days) * _safety_days(store, day, days)
+            low = _rate(final, day) * _safety_days(store, day)
             quantity = max(0, int((level - low) // ROUND_TO * ROUND_TO))
             quantities[day] = quantity
             level -= quantity
@@ -151,33 +153,37 @@ def _product_plan(
         quantities[day] += carry
         carry = min(0, quantities[day])
         quantities[day] = max(0, quantities[day])
-    levels, level = [], final
-    for day in range(days):
-        level += quantities.get(day, 0) - sales[day]
-        levels.append(level)
-    if carry or min(levels, default=0) < 0 or level != final:
+    lowest, level = final, final
+    for day, sold in enumerate(sales):
+        level += quantities.get(day, 0) - sold
+        lowest = min(lowest, level)
+    if carry or lowest < 0 or level != final:
         raise ValueError(f"The history constants give {where} a negative level or another end; re-tune them.")
-    return quantities, levels
+    return quantities
 
 
-def history_plan(*, finals: Mapping[tuple[str, str], int], stores: Mapping[str, str], start: date) -> HistoryPlan:
+def history_plan(
+    *, finals: Mapping[tuple[str, str], int], stores: Mapping[str, str], start: date, today_share: float = 0.0
+) -> HistoryPlan:
     """The plan for products x warehouses with today's ``finals[(sku, warehouse)]``, each product coming
-    from ``stores[sku]``, over the days from ``start`` to yesterday. Pure: the same inputs give the same plan."""
-    days = OPENED_DAYS_AGO
+    from ``stores[sku]``, over the ``DAYS`` whole days from ``start`` to yesterday, and today's sales so far
+    (``today_share`` of a day, so that the week ending now reads the same at any time of the day).
+    Pure: the same inputs give the same plan."""
     phases = {code: n / len(WAREHOUSES) for n, (code, _name, _region) in enumerate(WAREHOUSES)}
+    shares = [1.0] * DAYS + ([min(today_share, 1.0)] if today_share > 0 else [])
     deliveries: dict[tuple[int, str, str], list[tuple[str, int]]] = defaultdict(list)
-    sales: list[list[tuple[str, str, int]]] = [[] for _ in range(days)]
+    sales: list[list[tuple[str, str, int]]] = [[] for _ in shares]
     for (sku, warehouse), final in sorted(finals.items()):
         if final <= 0:
             continue
         store = stores[sku]
         sold = []
-        for day in range(days):
+        for day, share in enumerate(shares):
             moment = start + timedelta(days=day)
-            planned = _rate(final, day, days) * WEEKDAY[moment.weekday()] * _noise(f"{sku}@{warehouse}@{moment}")
-            sold.append(max(0, round(planned)))
-        arrivals = _arrivals(store, phases.get(warehouse, 0.0), days)
-        quantities, _levels = _product_plan(final, sold, store, arrivals, days, f"{sku} at {warehouse}")
+            rhythm = WEEKDAY[moment.weekday()] * _noise(f"{sku}@{warehouse}@{moment}")
+            sold.append(max(0, round(_rate(final, day) * rhythm * share)))
+        arrivals = _arrivals(store, phases.get(warehouse, 0.0))
+        quantities = _product_plan(final, sold, store, arrivals, f"{sku} at {warehouse}")
         for day, quantity in quantities.items():
             if quantity:
                 deliveries[(day, store, warehouse)].append((sku, quantity))
@@ -185,7 +191,7 @@ def history_plan(*, finals: Mapping[tuple[str, str], int], stores: Mapping[str, 
             if quantity:
                 sales[day].append((sku, warehouse, quantity))
     return HistoryPlan(
-        days=days,
+        days=DAYS,
         deliveries=tuple(
             Delivery(day, store, warehouse, tuple(lines))
             for (day, store, warehouse), lines in sorted(deliveries.items())
@@ -210,8 +216,8 @@ def _stores_by_sku(skus: Iterable[str]) -> dict[str, str]:
 class _HistoryPoster:
     """Posts a plan day by day in time order through the stock and shipment services."""
 
-    def __init__(self, plan: HistoryPlan, start: date, user) -> None:
-        self.plan, self.start, self.user = plan, start, user
+    def __init__(self, plan: HistoryPlan, start: date, now: datetime, user) -> None:
+        self.plan, self.start, self.now, self.user = plan, start, now, user
         skus = {sku for delivery in plan.deliveries for sku, _ in delivery.lines}
         skus |= {sku for day in plan.sales for sku, _wh, _q in day}
         self.items = {item.sku: item for item in Item.objects.filter(sku__in=skus)}
@@ -276,11 +282,11 @@ class _HistoryPoster:
                 received_at=_at(day, RECEIVED_AT),
             )
 
-    def _sell(self, sales: tuple[tuple[str, str, int], ...], day: date) -> None:
+    def _sell(self, sales: tuple[tuple[str, str, int], ...], day: date, moment: datetime) -> None:
         if sales:
             services.stock_moves_post(
                 acting_user=self.user,
-                moved_at=_at(day, SOLD_AT),
+                moved_at=moment,
                 moves=[
                     StockMoveInput(
                         self.items[sku],
@@ -311,11 +317,14 @@ class _HistoryPoster:
         for delivery in self.plan.deliveries:
             by_departure[delivery.day - TRANSIT_DAYS].append(delivery)
         in_transit: dict[int, list[tuple[Delivery, Shipment]]] = defaultdict(list)
-        for offset in range(self.plan.days):
+        for offset, sales in enumerate(self.plan.sales):
             day = self.start + timedelta(days=offset)
+            if offset >= self.plan.days:  # today: what sold so far, as of now
+                self._sell(sales, day, self.now)
+                continue
             in_transit[offset + TRANSIT_DAYS] = self._ship(by_departure.get(offset, []), day)
             self._receive(in_transit.pop(offset, []), day)
-            self._sell(self.plan.sales[offset], day)
+            self._sell(sales, day, _at(day, SOLD_AT))
         self._backdate_creation()
 
 
@@ -338,14 +347,19 @@ def seed_history(*, scale: str) -> str:
     """Thirteen weeks of factory deliveries and daily online sales for the products in the warehouses."""
     if StockMove.objects.filter(reason=StockMoveReason.ISSUE, reference__startswith=SALES_PREFIX).exists():
         return ""
-    today = business_date()
+    now = timezone.now()
+    today = business_date(now)
     opened = ledger_opened_at(today)
     finals = _finals(opened)
     if not finals:
         return ""
     start = opened.astimezone(BUSINESS_TZ).date()
-    plan = history_plan(finals=finals, stores=_stores_by_sku({sku for sku, _ in finals}), start=start)
+    so_far = (now - _at(today, time.min)).total_seconds() / 86400
+    stores = _stores_by_sku({sku for sku, _ in finals})
+    plan = history_plan(finals=finals, stores=stores, start=start, today_share=so_far)
     user = get_user_model().objects.filter(username="logistics").first()
-    _HistoryPoster(plan, start, user).post()
+    _HistoryPoster(plan, start, now, user).post()
     sold = sum(quantity for day in plan.sales for _sku, _wh, quantity in day)
-    return f"{len(plan.deliveries)} inbound shipments and {sold:,} units of online sales over {plan.days} days"
+    return (
+        f"{len(plan.deliveries)} inbound shipments and {sold:,} units of online sales over {plan.days} days and today"
+    )

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ def _levels(plan, opening):
             delivered[(delivery.day, sku, delivery.warehouse)] += quantity
     level = dict(opening)
     history = defaultdict(list)
-    for day in range(plan.days):
+    for day in range(len(plan.sales)):
         for key in level:
             level[key] += delivered.pop((day, *key), 0)
         for sku, warehouse, quantity in plan.sales[day]:
@@ -40,15 +41,15 @@ def _levels(plan, opening):
 
 
 @settings(max_examples=80, deadline=None)
-@given(finals, starts)
-def test_the_plan_ends_at_todays_levels_and_never_goes_negative(levels, start):
-    plan = history_plan(finals=levels, stores=STORES, start=start)
-    assert plan.days == OPENED_DAYS_AGO and len(plan.sales) == OPENED_DAYS_AGO
+@given(finals, starts, st.floats(0, 1))
+def test_the_plan_ends_at_todays_levels_and_never_goes_negative(levels, start, today_share):
+    plan = history_plan(finals=levels, stores=STORES, start=start, today_share=today_share)
+    assert plan.days == OPENED_DAYS_AGO and len(plan.sales) == OPENED_DAYS_AGO + (today_share > 0)
     end, history = _levels(plan, levels)
     assert end == levels
     assert min(min(days) for days in history.values()) >= 0
-    # Goods arrive a transit after they leave, and nothing leaves before the ledger opened.
-    assert all(delivery.day - TRANSIT_DAYS >= 0 for delivery in plan.deliveries)
+    # Goods arrive a transit after they leave, nothing leaves before the ledger opened, nothing arrives today.
+    assert all(delivery.day - TRANSIT_DAYS >= 0 and delivery.day < plan.days for delivery in plan.deliveries)
     assert all(quantity > 0 for delivery in plan.deliveries for _sku, quantity in delivery.lines)
     # One shipment a factory store, warehouse and day, carrying only that store's products.
     keys = [(d.day, d.store, d.warehouse) for d in plan.deliveries]
@@ -81,3 +82,13 @@ def test_the_same_inputs_give_the_same_plan():
     assert history_plan(finals=levels, stores=STORES, start=start + timedelta(days=1)) != history_plan(
         finals=levels, stores=STORES, start=start
     )
+
+
+def test_todays_sales_so_far_are_a_share_of_a_whole_day():
+    levels = {("TP-A", code): 5000 for code in WAREHOUSE_CODES}
+    start = date(2026, 9, 3)
+    whole, quarter = (
+        history_plan(finals=levels, stores=STORES, start=start, today_share=share).sales[-1] for share in (1.0, 0.25)
+    )
+    assert sum(q for *_, q in quarter) == pytest.approx(sum(q for *_, q in whole) / 4, rel=0.05)
+    assert len(history_plan(finals=levels, stores=STORES, start=start).sales) == OPENED_DAYS_AGO

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from erp import roles
 from erp.models import Item
-from erp.weeks import BUSINESS_TZ, business_date
+from erp.weeks import BUSINESS_TZ
 from logistics.demo_history import SALES_PREFIX, seed_history
-from logistics.demo_stock import WAREHOUSES, _quantity, ledger_opened_at
+from logistics.demo_stock import OPENED_DAYS_AGO, WAREHOUSES, _quantity, ledger_opened_at
 from logistics.models import Shipment, ShipmentLine, StockLevel, StockMove, StockMoveReason
 from logistics.selectors import turnover_report
 from logistics.selectors.turnover import TREND_WEEKS
@@ -64,8 +64,8 @@ def test_the_history_leaves_every_level_where_the_opening_put_it(demo):
     # What it worked back from: each product's opening in each warehouse, dated when the ledger opened.
     openings = StockMove.objects.filter(reason=StockMoveReason.OPENING, item__kind=Item.Kind.PRODUCT)
     (opened,) = set(openings.values_list("moved_at", flat=True))
-    last_sale = StockMove.objects.filter(reference__startswith=SALES_PREFIX).latest("moved_at").moved_at
-    assert opened == ledger_opened_at(last_sale.astimezone(BUSINESS_TZ).date() + timedelta(days=1))
+    first_sale = StockMove.objects.filter(reference__startswith=SALES_PREFIX).earliest("moved_at").moved_at
+    assert opened == ledger_opened_at(first_sale.astimezone(BUSINESS_TZ).date() + timedelta(days=OPENED_DAYS_AGO))
     assert openings.count() == Item.objects.filter(kind=Item.Kind.PRODUCT).count() * len(WAREHOUSES)
     assert {(sku, code): qty for sku, code, qty in openings.values_list("item__sku", "to_location__code", "qty")} == {
         (sku, code): _quantity(sku, code, 200, 3000, 50)
@@ -129,15 +129,16 @@ def test_online_sales_leave_the_warehouses_once_a_day(demo):
     assert set(sales.values_list("reason", "to_location", "from_location__kind").distinct()) == {
         (StockMoveReason.ISSUE, None, "warehouse")
     }
-    days = set(sales.values_list("reference", "moved_at").distinct())
-    assert len(days) == 91
-    assert {reference for reference, _ in days} == {
-        f"{SALES_PREFIX}{moved_at.astimezone(BUSINESS_TZ).date()}" for _, moved_at in days
+    batches = {
+        (moved_at.astimezone(BUSINESS_TZ), reference)
+        for reference, moved_at in sales.values_list("reference", "moved_at").distinct()
     }
-    # Every evening from the day the ledger opened to the day before the demo was seeded.
-    first, last = (moment(moved_at for _, moved_at in days).astimezone(BUSINESS_TZ) for moment in (min, max))
-    assert (last.date() - first.date()).days == 90 and last.date() < business_date()
-    assert {moved_at.astimezone(BUSINESS_TZ).time() for _, moved_at in days} == {time(21)}
+    assert {reference for moment, reference in batches} == {f"{SALES_PREFIX}{moment.date()}" for moment, _ in batches}
+    # Every evening from the day the ledger opened to the day before the demo was seeded, and that day's so far.
+    evenings = sorted(moment for moment, _ in batches if moment.time() == time(21))
+    (seeded,) = [moment for moment, _ in batches if moment.time() != time(21)]
+    assert len(evenings) == 91 and (evenings[-1].date() - evenings[0].date()).days == 90
+    assert seeded.date() == evenings[-1].date() + timedelta(days=1) and seeded < timezone.now()
 
 
 def test_the_page_shows_the_demo_trend(demo, client, make_user):
