@@ -27,7 +27,7 @@ How the shape comes about, and how to re-tune it (the constants below; nothing e
   so the safety cover is set to follow a line from ``START_DAYS`` to ``END_DAYS`` minus the other two.
 
 ``START_DAYS``/``END_DAYS`` move the ends of the trend; more deliveries (smaller ``EVERY_DAYS``)
-smooth it but cost seed time (about 15 ms a shipment on SQLite). Stock that later demo steps add in
+smooth it but cost seed time (about 20 ms a shipment on SQLite). Stock that later demo steps add in
 the last days (finished phones at the factory stores, demo shipments on their way, store stock)
 raises the last week or two: lower ``END_DAYS`` to compensate. The first ``WARM_UP_DAYS`` build the
 stock up from the opening and lie before the page's 12-week trend.

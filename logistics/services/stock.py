@@ -2,7 +2,7 @@
 
 A move and the levels it changes are written in one transaction. Levels are changed only with
 conditional UPDATEs in (item, location) order: an increment first makes sure the level row exists
-(INSERT ... ON CONFLICT DO NOTHING) and then adds with ``F()``; a decrement subtracts only
+(INSERT ... ON CONFLICT DO NOTHING) and then adds with ``on_hand = on_hand + qty``; a decrement subtracts only
 ``WHERE on_hand - reserved >= qty``, so no interleaving of writers can take a level below zero or
 below what is reserved. A refused move writes nothing, and the database constraints on
 ``StockLevel`` hold even if this code were wrong.
