@@ -11,7 +11,17 @@ from openpyxl import Workbook, load_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ITEM_COLUMNS = ["sku", "name", "kind", "unit", "lifecycle_status", "batch_multiple", "family", "description"]
+ITEM_COLUMNS = [
+    "sku",
+    "name",
+    "kind",
+    "unit",
+    "lifecycle_status",
+    "batch_multiple",
+    "case_pack",
+    "family",
+    "description",
+]
 ITEM_HEADER = ["sku", "name", "kind"]
 
 VALID_ITEM_ROWS = [
