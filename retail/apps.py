@@ -30,7 +30,7 @@ class RetailConfig(AppConfig):
         roles.role_grant(
             roles.SALES,
             retail_perms(("view", "add", "change"), ("retailer",))
-            | {"retail.onboard_retailer", "retail.view_retaileruser", "retail.view_retailerstore"},
+            | {"retail.onboard_retailer", "retail.view_retaileruser", "retail.view_store"},
         )
         for role in (roles.FINANCE, roles.LOGISTICS, roles.STORE_OPS, roles.PLANNING):
             roles.role_grant(role, {"retail.view_retailer"})

@@ -21,6 +21,7 @@ from retail.selectors.prepayments import (  # noqa: F401
     prepayment_statement,
     statement_default_period,
 )
+from retail.selectors.replenishment import ReplenishmentLine, ReplenishmentPlan, StorePlan, replenishment_plan  # noqa: F401
 from retail.selectors.retailers import (  # noqa: F401
     retailer_list,
     retailer_of_user,
@@ -29,4 +30,16 @@ from retail.selectors.retailers import (  # noqa: F401
     retailer_stores,
     retailer_users,
     retailers_visible_to,
+)
+from retail.selectors.stores import (  # noqa: F401
+    ALL_STORES,
+    StoreScope,
+    pos_link_of,
+    retailer_scope,
+    sell_through_list,
+    store_get,
+    store_list,
+    store_regions,
+    store_scope_of,
+    stores_by_code,
 )

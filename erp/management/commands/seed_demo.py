@@ -151,7 +151,9 @@ class Command(BaseCommand):
             created += 1
         # Products seeded before case packs existed still have the default of 1: give them their family's.
         for item in Item.objects.filter(kind=Item.Kind.PRODUCT, case_pack=1, family__in=CASE_PACKS):
-            services.item_update(acting_user=None, item=item, case_pack=CASE_PACKS[item.family], reason="demo case pack")
+            services.item_update(
+                acting_user=None, item=item, case_pack=CASE_PACKS[item.family], reason="demo case pack"
+            )
         return created
 
     def _products(self, scale: str) -> list[tuple]:
