@@ -21,7 +21,13 @@ from retail.selectors.prepayments import (  # noqa: F401
     prepayment_statement,
     statement_default_period,
 )
-from retail.selectors.replenishment import ReplenishmentLine, ReplenishmentPlan, StorePlan, replenishment_plan  # noqa: F401
+from retail.selectors.replenishment import (  # noqa: F401
+    ReplenishmentLine,
+    ReplenishmentPlan,
+    StorePlan,
+    replenishment_plan,
+    replenishment_view,
+)
 from retail.selectors.retailers import (  # noqa: F401
     retailer_list,
     retailer_of_user,

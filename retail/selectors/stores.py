@@ -29,7 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from erp.models import Price
+from erp.errors import ApplicationError
+from erp.models import Item, ItemKind, Price
 from erp.weeks import business_date
 from logistics.models import Shipment, ShipmentLine, ShipmentStatus, StockLevel
 from retail.models import PosUser, Retailer, Store, StoreSellThrough
@@ -114,6 +115,18 @@ def store_get(*, scope: StoreScope, code: str) -> Store:
     if store is None:
         raise Http404("No such store.")
     return store
+
+
+def products_by_sku(skus, *, label: str = "Row", field: str = "sku") -> dict[str, Item]:
+    """The products named by ``skus`` (in batch order); an unknown SKU or a non-product is refused, naming
+    its place (``"Row 3"``, ``"Line 3"``). One query."""
+    skus = list(skus)
+    found = {item.sku: item for item in Item.objects.filter(sku__in=set(skus), kind=ItemKind.PRODUCT)}
+    for number, sku in enumerate(skus, start=1):
+        if sku not in found:
+            message = f"{label} {number}: unknown product '{sku}'."
+            raise ApplicationError(message, {"fields": {field: [message]}, "row": number})
+    return found
 
 
 def complete_days(today: date, days: int) -> tuple[date, date]:
