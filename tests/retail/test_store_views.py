@@ -6,7 +6,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 
 from erp import roles
 from erp.weeks import business_date
