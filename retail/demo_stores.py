@@ -11,7 +11,7 @@
 - the point-of-sale integration user ``pos`` for every own store (API token only).
 
 Registered right after the retailers' step. Idempotent: missing stores are created; a store's stock
-is seeded once (when no ``DEMO-STORE-<code>`` transfer exists) and its sales once (when it has none).
+is seeded once (when no ``SEED-STORE-<code>`` transfer exists) and its sales once (when it has none).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ EXTRA_RETAILER_STORES = {"demo": 14, "large": 44}
 RETAILER_STORES_BEFORE = 6  # made by the retailers' step
 SALES_DAYS = 28
 RETAILER_SALES_DAYS = 7
-REFERENCE = "DEMO-STORE"
+REFERENCE = "SEED-STORE"  # not DEMO-: that prefix marks the shipments demo
 # warehouse code -> the city its stores are in and three districts for their names
 CITIES = {
     "WH-SZ": ("Shenzhen", ["Futian", "Nanshan", "Luohu"]),

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from erp.errors import ApplicationError
 from erp.excel.columns import IntegerColumn, KeyColumn, TextColumn
 from erp.excel.datasets import Dataset, Row, dataset_register
-from erp.models import SKU_PATTERN
 from logistics.filters import StockLevelFilter
+from logistics.importers.stock import location_code_column
 from logistics.models import Location, LocationKind, StockLevel
 from retail import services
 from retail.filters import SellThroughFilter, StoreFilter
@@ -36,8 +36,6 @@ from retail.models import (
 from retail.portal_uploads import UPLOAD_KINDS, resolve_store_rows
 from retail.selectors import ALL_STORES
 
-CODE_HINT = "upper-case letters, digits, '.', '_' or '-'"
-
 
 class StoreDataset(Dataset):
     name = "stores"
@@ -48,15 +46,7 @@ class StoreDataset(Dataset):
     search_fields = ("location__code", "location__name")
     export_ordering = ("location__code",)
     columns = [
-        TextColumn(
-            "code",
-            required=True,
-            max_length=32,
-            upper=True,
-            pattern=SKU_PATTERN,
-            pattern_hint=CODE_HINT,
-            example="ST-SH-01",
-        ),
+        location_code_column(example="ST-SH-01"),
         TextColumn("name", required=True, max_length=200, example="Shanghai Xintiandi store", width=30),
         TextColumn("region", max_length=64, example="East"),
         KeyColumn(
@@ -87,7 +77,7 @@ class StoreDataset(Dataset):
             source="replenished_from__code",
             default=None,
             example="WH-SH",
-            note="The warehouse that supplies it; empty for a new store: the first active warehouse of its region.",
+            note="The warehouse that supplies it; empty keeps it (new store: the first active one of its region).",
         ),
     ]
 
@@ -125,7 +115,9 @@ class StoreDataset(Dataset):
 
     def changed_fields(self, row: Row) -> list[str]:
         stored = self._stored(row.existing)
-        return [attr for attr in stored if attr in row.values and row.values[attr] != stored[attr]]
+        # An empty replenished_from keeps the stored warehouse (for a new store it means the region's default).
+        keep = {"replenished_from_id"} if row.values.get("replenished_from_id") is None else set()
+        return [attr for attr in stored if attr in row.values and attr not in keep and row.values[attr] != stored[attr]]
 
     def check(self, rows: list[Row], context: dict) -> None:
         for row in rows:

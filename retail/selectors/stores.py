@@ -68,6 +68,10 @@ class StoreScope:
     def is_staff(self) -> bool:
         return self.retailer_id is None and not self.own_only
 
+    @property
+    def is_everything(self) -> bool:
+        return self.is_staff and self.store_id is None
+
 
 ALL_STORES = StoreScope()
 
@@ -202,9 +206,11 @@ def list_price_on(day_field: str = "date") -> Subquery:
 def sell_through_list(*, scope: StoreScope = ALL_STORES) -> QuerySet[StoreSellThrough]:
     """Sell-through rows in scope with the store, product and reporter, ``list_price`` (in force on the day)
     and ``value`` (units x that price); one query."""
+    rows = StoreSellThrough.objects.all()
+    if not scope.is_everything:
+        rows = rows.filter(location__store__in=scope.stores())
     return (
-        StoreSellThrough.objects.filter(location__store__in=scope.stores())
-        .select_related("location__store__retailer", "item", "reported_by")
+        rows.select_related("location__store__retailer", "item", "reported_by")
         .annotate(list_price=list_price_on())
         .annotate(
             value=ExpressionWrapper(

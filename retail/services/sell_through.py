@@ -264,9 +264,10 @@ def store_sell_through_record(
 
 
 def _short_sale(error: ApplicationError, numbers: dict, stores_by_location: dict, items: dict) -> ApplicationError:
-    """A sale above an own store's stock, refused by the ledger: name the first row of that store and SKU."""
+    """A sale above an own store's stock, refused by the ledger: name the last row of that store and SKU
+    (``asked`` is what the whole report takes of it)."""
     code, sku = error.extra.get("location"), error.extra.get("item")
-    row = min(
+    row = max(
         (
             n
             for (location_id, item_id, _day), n in numbers.items()

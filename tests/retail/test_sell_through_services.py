@@ -90,11 +90,11 @@ def test_a_sale_above_the_stores_stock_is_refused_naming_store_sku_available_and
     with pytest.raises(ApplicationError) as error:
         services.store_sell_through_record(acting_user=None, scope=ALL_STORES, rows=rows)
     assert error.value.message == (
-        "Row 3: ST-OWN has 10 of TP-ST-1 available; 11 sold is more than that (count the store if its stock is wrong)."
+        "Row 4: ST-OWN has 10 of TP-ST-1 available; 11 sold is more than that (count the store if its stock is wrong)."
     )
     extra = error.value.extra
     assert (extra["row"], extra["store"], extra["sku"], extra["available"], extra["asked"]) == (
-        3,
+        4,
         "ST-OWN",
         "TP-ST-1",
         10,
