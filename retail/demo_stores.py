@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -56,7 +57,9 @@ CITIES = {
 }
 # Mean units a day an own store sells of a product, by family (each store and product varies around it).
 DAILY_RATE = {"Phones": 2.0, "Wearables": 3.0, "Audio": 4.0, "Accessories": 6.0}
-FACTORY_OF_FAMILY = {"Phones": "FS-FXN"}  # the rest comes from FS-LUX
+# Which factory store a warehouse's store stock came from: Luxshare Kunshan ships to the East, Foxconn to the rest.
+FACTORY_OF_REGION = {"East": "FS-LUX"}
+DEFAULT_FACTORY = "FS-FXN"
 
 
 def _spread(*parts) -> float:
@@ -171,7 +174,7 @@ def _ship_and_receive(user, *, kind, origin, destination, lines, reference, ship
     )
 
 
-def _seed_own_stock(stores: list[Store], products: list[Item], user) -> tuple[int, int]:
+def _seed_own_stock(stores: list[Store], products: list[Item], user, tills) -> tuple[int, int]:
     """Produce at the factories, ship to the warehouses, transfer to the stores, then sell for 28 days."""
     stores = [s for s in stores if not Shipment.objects.filter(reference=f"{REFERENCE}-{s.location.code}").exists()]
     if not stores or not products:
@@ -181,8 +184,8 @@ def _seed_own_stock(stores: list[Store], products: list[Item], user) -> tuple[in
     start = business_date() - timedelta(days=SALES_DAYS + 12)
     per_factory_warehouse: dict = defaultdict(lambda: defaultdict(int))
     for store in stores:
+        factory = FACTORY_OF_REGION.get(store.replenished_from.region, DEFAULT_FACTORY)
         for item, qty in received[store].items():
-            factory = FACTORY_OF_FAMILY.get(item.family, "FS-LUX")
             per_factory_warehouse[(factory, store.replenished_from_id)][item] += qty
     if len(locations) < 2:
         return 0, 0
@@ -219,7 +222,7 @@ def _seed_own_stock(stores: list[Store], products: list[Item], user) -> tuple[in
             shipped_at=_at(start + timedelta(days=3), 14) + timedelta(minutes=n),
             received_at=_at(start + timedelta(days=5), 10) + timedelta(minutes=n),
         )
-    return len(stores), _sell(stores, sold, user, SellThroughSource.POS)
+    return len(stores), _sell(stores, sold, tills, SellThroughSource.POS)
 
 
 def _sell(stores: list[Store], sold: dict, user, source: str) -> int:
@@ -245,7 +248,7 @@ def _seed_retailer_sales(stores: list[Store], products: list[Item]) -> int:
     return _sell(stores, sold, None, SellThroughSource.PORTAL) if stores else 0
 
 
-def _pos_user() -> int:
+def _pos_user() -> tuple[Any, int]:
     from erp.management.commands.seed_demo import DEMO_PASSWORD  # the same password as every demo login
 
     user, created = get_user_model().objects.get_or_create(
@@ -257,15 +260,18 @@ def _pos_user() -> int:
         user.save(update_fields=["password"])
     if not PosUser.objects.filter(user=user).exists():
         services.pos_user_link(acting_user=None, user=user, store=None)
-    return int(created)
+    return user, int(created)
 
 
 def seed_stores(*, scale: str = "demo") -> str:
     user = get_user_model().objects.filter(username="logistics").first()
     own, run_by_retailer = _seed_store_rows(scale, user)
+    tills, pos = _pos_user()  # the own stores' sales come in from the tills
+    # Stores carry the demo line-up; the large scale's variants (TP-...-V2) are for the benchmarks.
     products = list(
         Item.objects.filter(Q(sku__startswith="TP-"), kind=ItemKind.PRODUCT)
         .exclude(lifecycle_status="obsolete")
+        .exclude(sku__regex=r"-V[0-9]+$")
         .order_by("sku")
     )
     own_stores = list(
@@ -273,12 +279,11 @@ def seed_stores(*, scale: str = "demo") -> str:
         .select_related("location", "replenished_from")
         .order_by("location__code")
     )
-    stocked, sales = _seed_own_stock(own_stores, products, user)
+    stocked, sales = _seed_own_stock(own_stores, products, user, tills)
     retailer_stores = list(
         Store.objects.filter(retailer__isnull=False).select_related("location").order_by("location__code")
     )
     retailer_sales = _seed_retailer_sales(retailer_stores, products)
-    pos = _pos_user()
     parts = [
         f"{own} own stores" if own else "",
         f"{run_by_retailer} retailer-run stores" if run_by_retailer else "",
