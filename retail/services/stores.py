@@ -15,9 +15,19 @@ from django.db import transaction
 
 from erp.audit import audited_save
 from erp.errors import ApplicationError
-from logistics.models import Location, LocationKind
+from logistics.models import FactoryUser, Location, LocationKind
 from logistics.services import location_create, location_update
-from retail.models import DEFAULT_COVER_DAYS, MAX_COVER_DAYS, MIN_COVER_DAYS, PosUser, Retailer, RetailerStatus, Store
+from procurement.models import SupplierUser
+from retail.models import (
+    DEFAULT_COVER_DAYS,
+    MAX_COVER_DAYS,
+    MIN_COVER_DAYS,
+    PosUser,
+    Retailer,
+    RetailerStatus,
+    RetailerUser,
+    Store,
+)
 
 STORE_FIELDS = {"name", "region", "is_active", "cover_days", "replenished_from", "retailer"}
 LOCATION_FIELDS = ("name", "region", "is_active")
@@ -119,10 +129,6 @@ def pos_user_link(*, acting_user: Any, user: Any, store: Store | None = None) ->
 
     Staff, retailer, supplier and factory users cannot be one: the link gives its token access of its own.
     """
-    from logistics.models import FactoryUser
-    from procurement.models import SupplierUser
-    from retail.models import RetailerUser
-
     if (
         user.is_staff
         or user.is_superuser

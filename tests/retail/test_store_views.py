@@ -254,3 +254,17 @@ def test_creating_and_editing_a_store(client, world):
     assert store.history.latest().history_user == user
     too_long = client.post("/retail/stores/ST-W-NEW/edit/", {**form, "cover_days": 91})
     assert "cover_days" in too_long.context["form"].errors
+
+
+def test_the_replenishment_page_takes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    _login(client, roles.STORE_OPS)
+    client.get("/retail/replenishment/")
+    # session, user, roles, permissions (user, group), the plan's nine
+    with django_assert_num_queries(14):
+        few = client.get("/retail/replenishment/?only_needed=on")
+    for n in range(4):
+        store = make_store(f"ST-W-REP{n}", warehouse=world.warehouse)
+        StockLevel.objects.create(item=world.phone, location=store.location, on_hand=n)
+    with django_assert_num_queries(14):
+        many = client.get("/retail/replenishment/?region=")  # every line, not only those needing stock
+    assert len(many.context["lines"]) == len(few.context["lines"]) + 2 + 4
