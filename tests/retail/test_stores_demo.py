@@ -1,10 +1,7 @@
 """The stores demo step: 50 stores, own stores stocked through traceable shipments and selling for 28 days,
 real replenishment suggestions, the POS user; idempotent, and the warehouses' stock is left as it was."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 
 from logistics.models import Shipment, StockMove
@@ -15,11 +12,9 @@ from retail.selectors import replenishment_plan
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_stores_stock_sales_suggestions_and_idempotent():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "30 own stores, 14 retailer-run stores" in out.getvalue()
-    assert POS_LOGIN in out.getvalue()  # the POS login is printed with the others
+def test_demo_stores_stock_sales_suggestions_and_idempotent(demo):
+    assert "30 own stores, 14 retailer-run stores" in demo
+    assert f"  {POS_LOGIN} " in demo  # the POS login is printed with the others
     own = Store.objects.filter(retailer__isnull=True).select_related("location", "replenished_from")
     assert Store.objects.count() == 50 and own.count() == 30
     assert len({store.replenished_from_id for store in own}) == 10
