@@ -72,6 +72,7 @@ class ItemAdmin(ServiceAdmin):
         "family",
         "unit",
         "batch_multiple",
+        "case_pack",
         "lifecycle_status",
         "updated_at",
     ]

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from erp import selectors, services
 from erp.api.serializers import StrictInputSerializer
 from erp.filters import FxRateFilter, ItemFilter, PriceFilter
-from erp.models import MAX_BATCH_MULTIPLE, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, FxRate, Item, Price
+from erp.models import MAX_BATCH_MULTIPLE, MAX_CASE_PACK, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, FxRate, Item, Price
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -20,6 +20,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "unit",
             "lifecycle_status",
             "batch_multiple",
+            "case_pack",
             "family",
             "description",
             "created_at",
@@ -35,6 +36,7 @@ class ItemInputSerializer(StrictInputSerializer):
     unit = serializers.ChoiceField(choices=Item.Unit.choices, default=Item.Unit.PIECE)
     lifecycle_status = serializers.ChoiceField(choices=Item.Lifecycle.choices, default=Item.Lifecycle.ACTIVE)
     batch_multiple = serializers.IntegerField(min_value=1, max_value=MAX_BATCH_MULTIPLE, default=1)
+    case_pack = serializers.IntegerField(min_value=1, max_value=MAX_CASE_PACK, default=1)
     family = serializers.CharField(max_length=100, allow_blank=True, default="")
     description = serializers.CharField(allow_blank=True, default="")
 

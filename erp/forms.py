@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from erp.models import MAX_BATCH_MULTIPLE, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, Item
+from erp.models import MAX_BATCH_MULTIPLE, MAX_CASE_PACK, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, Item
 
 
 class DateInput(forms.DateInput):
@@ -19,6 +19,13 @@ class ItemForm(forms.Form):
         initial=Item.Lifecycle.ACTIVE,
     )
     batch_multiple = forms.IntegerField(label=_("Batch multiple"), min_value=1, max_value=MAX_BATCH_MULTIPLE, initial=1)
+    case_pack = forms.IntegerField(
+        label=_("Case pack"),
+        min_value=1,
+        max_value=MAX_CASE_PACK,
+        initial=1,
+        help_text=_("Units in one shipping case; store replenishment ships whole cases."),
+    )
     family = forms.CharField(label=_("Family"), max_length=100, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

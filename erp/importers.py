@@ -21,6 +21,7 @@ from erp.filters import FxRateFilter, ItemFilter, PriceFilter
 from erp.models import (
     CURRENCY_PATTERN,
     MAX_BATCH_MULTIPLE,
+    MAX_CASE_PACK,
     MAX_RATE,
     MIN_MONEY,
     MIN_RATE,
@@ -102,6 +103,14 @@ class ItemDataset(Dataset):
             default=1,
             example=1000,
             note="Quantities are rounded up to a multiple of this.",
+        ),
+        IntegerColumn(
+            "case_pack",
+            min_value=1,
+            max_value=MAX_CASE_PACK,
+            default=1,
+            example=20,
+            note="Units in one shipping case; optional (a file without the column keeps the stored value).",
         ),
         TextColumn("family", max_length=100, example="", note="Product family, e.g. Phones."),
         TextColumn("description", multiline=True, max_length=5000, example="Stainless, black", width=40),

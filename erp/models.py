@@ -24,6 +24,7 @@ MIN_RATE = Decimal("0.00000001")
 # SQLite keeps decimals as doubles: above ~15 significant digits they come back altered.
 MAX_RATE = Decimal("1000000")
 MAX_BATCH_MULTIPLE = 10_000_000
+MAX_CASE_PACK = 100_000
 
 
 class TimeStamped(models.Model):
@@ -89,6 +90,12 @@ class Item(TimeStamped):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_BATCH_MULTIPLE)],
         help_text=_("Production and purchase quantities are rounded up to a multiple of this."),
     )
+    case_pack = models.PositiveIntegerField(
+        _("case pack"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CASE_PACK)],
+        help_text=_("Units in one shipping case; store replenishment ships whole cases."),
+    )
     family = models.CharField(
         _("family"),
         max_length=100,
@@ -116,6 +123,10 @@ class Item(TimeStamped):
             models.CheckConstraint(
                 condition=Q(batch_multiple__gte=1) & Q(batch_multiple__lte=MAX_BATCH_MULTIPLE),
                 name="item_batch_multiple_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(case_pack__gte=1) & Q(case_pack__lte=MAX_CASE_PACK),
+                name="item_case_pack_range",
             ),
         ]
         indexes = [models.Index(fields=["kind", "lifecycle_status"])]

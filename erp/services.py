@@ -16,6 +16,7 @@ ITEM_EDITABLE_FIELDS = {
     "unit",
     "lifecycle_status",
     "batch_multiple",
+    "case_pack",
     "family",
     "description",
 }
@@ -54,6 +55,7 @@ def item_create(
     unit: str = Item.Unit.PIECE,
     lifecycle_status: str = Item.Lifecycle.ACTIVE,
     batch_multiple: int = 1,
+    case_pack: int = 1,
     family: str = "",
     description: str = "",
 ) -> Item:
@@ -69,6 +71,7 @@ def item_create(
         unit=unit,
         lifecycle_status=lifecycle_status,
         batch_multiple=batch_multiple,
+        case_pack=case_pack,
         family=family.strip(),
         description=description,
     )

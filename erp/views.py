@@ -61,6 +61,7 @@ class ItemListView(TempoListView):
         "kind",
         "lifecycle_status",
         "batch_multiple",
+        "case_pack",
         "family",
         "updated_at",
     )

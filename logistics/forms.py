@@ -56,8 +56,8 @@ class PostCountForm(forms.Form):
     """No fields: posting is a confirmed button press."""
 
 
-def _sku_quantity_lines(text: str, *, what: str) -> list[tuple[str, int]]:
-    """Parse 'SKU quantity' lines, naming the line at fault."""
+def sku_quantity_lines(text: str, *, what: str, minimum: int = 1) -> list[tuple[str, int]]:
+    """Parse 'SKU quantity' lines (each quantity at least ``minimum``), naming the line at fault."""
     parsed = []
     for number, row in enumerate(text.splitlines(), start=1):
         parts = row.replace(",", " ").replace(";", " ").split()
@@ -75,10 +75,13 @@ def _sku_quantity_lines(text: str, *, what: str) -> list[tuple[str, int]]:
             raise forms.ValidationError(
                 _("Line %(n)s: %(qty)s is not a whole number."), params={"n": number, "qty": qty}
             ) from None
-        if quantity <= 0:
-            raise forms.ValidationError(
-                _("Line %(n)s: the quantity must be above zero (%(qty)s)."), params={"n": number, "qty": qty}
+        if quantity < minimum:
+            message = (
+                _("Line %(n)s: the quantity must be above zero (%(qty)s).")
+                if minimum == 1
+                else _("Line %(n)s: the quantity must be at least %(minimum)s (%(qty)s).")
             )
+            raise forms.ValidationError(message, params={"n": number, "qty": qty, "minimum": minimum})
         parsed.append((sku.upper(), quantity))
     if not parsed:
         raise forms.ValidationError(_("Give at least one line."))
@@ -104,7 +107,7 @@ class ShipmentForm(forms.Form):
     )
 
     def clean_lines(self) -> list[tuple[str, int]]:
-        return _sku_quantity_lines(self.cleaned_data["lines"], what=_("quantity"))
+        return sku_quantity_lines(self.cleaned_data["lines"], what=_("quantity"))
 
 
 class ShipmentEventForm(forms.Form):

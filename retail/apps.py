@@ -13,6 +13,7 @@ class RetailConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
         self._ready_retailers()
+        self._ready_stores()  # its demo step runs right after the retailers', before orders and allocations
         self._ready_prepayments()
         self._ready_orders()
         self._ready_allocations()
@@ -30,11 +31,35 @@ class RetailConfig(AppConfig):
         roles.role_grant(
             roles.SALES,
             retail_perms(("view", "add", "change"), ("retailer",))
-            | {"retail.onboard_retailer", "retail.view_retaileruser", "retail.view_retailerstore"},
+            | {"retail.onboard_retailer", "retail.view_retaileruser", "retail.view_store"},
         )
         for role in (roles.FINANCE, roles.LOGISTICS, roles.STORE_OPS, roles.PLANNING):
             roles.role_grant(role, {"retail.view_retailer"})
         demo_step_register(seed_retailers)
+
+    def _ready_stores(self) -> None:
+        """Stores, sell-through and replenishment: store ops and logistics act, planning, sales, finance read."""
+        import retail.importers.stores  # noqa: F401  (registers stores, store-sell-through, store-stock-counts)
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from retail.demo_stores import seed_stores
+
+        nav_register(
+            NavEntry("stores", _("Stores"), "store-list", "retail.view_store"),
+            NavEntry("stores", _("Sell-through"), "sell-through-list", "retail.view_storesellthrough"),
+            NavEntry("stores", _("Report sell-through"), "sell-through-create", "retail.add_storesellthrough"),
+            NavEntry("stores", _("Replenishment"), "replenishment", "retail.view_store"),
+        )
+        readers = {"retail.view_store", "retail.view_storesellthrough"}
+        for role in (roles.PLANNING, roles.SALES, roles.FINANCE):
+            roles.role_grant(role, readers)
+        actors = readers | retail_perms(("add", "change"), ("storesellthrough",))
+        actors |= {"retail.change_store", "retail.count_store", "retail.accept_replenishment"}
+        roles.role_grant(roles.STORE_OPS, actors)
+        # Logistics also opens stores and links point-of-sale integrations.
+        roles.role_grant(roles.LOGISTICS, actors | {"retail.add_store", "retail.view_posuser"})
+        demo_step_register(seed_stores)
 
     def _ready_prepayments(self) -> None:
         """The prepayment ledger: accounts, entries, statements, deposits."""

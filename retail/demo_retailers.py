@@ -15,10 +15,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from simple_history.utils import bulk_create_with_history
 
-from logistics import services as logistics_services
 from logistics.models import Location, LocationKind
 from retail import services
-from retail.models import PrepaymentAccount, PrepaymentEntry, Retailer, RetailerStore, RetailerTier, RetailerUser
+from retail.models import PrepaymentAccount, PrepaymentEntry, Retailer, RetailerTier, RetailerUser
 
 RETAILERS = 400
 TIER_1, TIER_2 = 40, 120  # the first 40 codes are tier 1, the next 120 tier 2, the rest tier 3
@@ -133,14 +132,13 @@ def seed_retailers(*, scale: str = "small") -> str:
         for location_code, name in locations:
             if location_code in existing:
                 continue
-            location = logistics_services.location_create(
+            services.store_create(
                 acting_user=logistics_user,
                 code=location_code,
                 name=f"{retailer.legal_name.split(' Co.')[0]} – {name}",
-                kind=LocationKind.STORE,
                 region=retailer.region,
+                retailer=retailer,
             )
-            RetailerStore.objects.create(location=location, retailer=retailer)
             stores += 1
 
     parts = []

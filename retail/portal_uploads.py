@@ -18,12 +18,12 @@ from erp.excel.reader import WorkbookError, check_workbook, iter_sheet_rows
 from erp.excel.xlsx_stream import SheetColumn
 from erp.models import Item, ItemKind
 from erp.weeks import business_date
-from retail.models import Retailer
-from retail.services.stores import (
+from retail.models import Retailer, SellThroughSource
+from retail.selectors.stores import StoreScope, retailer_scope, stores_by_code
+from retail.services.sell_through import (
     MAX_UNITS,
     SellThroughInput,
     StoreCountInput,
-    retailer_store_locations,
     store_sell_through_record,
     store_stock_counts_record,
 )
@@ -46,17 +46,16 @@ class UploadKind:
         ]
 
 
-def _apply_counts(*, acting_user, retailer, rows):
-    counts = store_stock_counts_record(acting_user=acting_user, retailer=retailer, counts=rows)
+def _apply_counts(*, acting_user, scope: StoreScope, rows, note: str = ""):
+    counts = store_stock_counts_record(acting_user=acting_user, scope=scope, counts=rows, note=note)
     return len(counts)
 
 
-def _apply_sell_through(*, acting_user, retailer, rows):
-    created, updated = store_sell_through_record(acting_user=acting_user, retailer=retailer, rows=rows)
-    return created + updated
+def _apply_sell_through(*, acting_user, scope: StoreScope, rows, source: str = SellThroughSource.PORTAL, note=""):
+    return store_sell_through_record(acting_user=acting_user, scope=scope, rows=rows, source=source).written
 
 
-_STORE = TextColumn("store", required=True, max_length=32, upper=True, note="your store code")
+_STORE = TextColumn("store", required=True, max_length=32, upper=True, note="the store's code")
 _SKU = TextColumn("sku", required=True, max_length=64, upper=True)
 
 UPLOAD_KINDS: dict[str, UploadKind] = {
@@ -102,7 +101,7 @@ def _header_name(raw: Any) -> str:
     return str(raw or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def upload_check(*, kind: UploadKind, retailer: Retailer, path: str, file_name: str) -> UploadCheck:
+def upload_check(*, kind: UploadKind, scope: StoreScope, path: str, file_name: str) -> UploadCheck:
     """Read and check the whole file; ``rows`` holds service inputs only when there are no errors."""
     check = UploadCheck(kind=kind)
     try:
@@ -145,51 +144,66 @@ def upload_check(*, kind: UploadKind, retailer: Retailer, path: str, file_name: 
         return check
     if check.row_count == 0 and not check.errors:
         check.error(None, "", "The file has no data rows under the header.")
-    _resolve(check, retailer, parsed)
+    inputs, errors = resolve_store_rows(kind=kind, scope=scope, parsed=parsed)
+    for number, column, message in errors:
+        check.error(number, column, message)
+    check.stores.update(row.store_code for row in inputs)
+    if not check.errors:
+        check.rows = inputs
     return check
 
 
-def _resolve(check: UploadCheck, retailer: Retailer, parsed: list[tuple[int, dict[str, Any]]]) -> None:
-    stores = retailer_store_locations(retailer=retailer)
+def resolve_store_rows(
+    *, kind: UploadKind, scope: StoreScope, parsed: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[Any], list[tuple[int, str, str]]]:
+    """Parsed rows (sheet row number, values) -> service inputs and (row, column, message) errors.
+
+    Shared by the portal uploads and the staff Excel datasets ``store-stock-counts`` and
+    ``store-sell-through``: the same checks, the same messages.
+    """
+    stores = stores_by_code(scope=scope, codes={values["store"] for _n, values in parsed})
     skus = {values["sku"] for _n, values in parsed}
     items = {item.sku: item for item in Item.objects.filter(sku__in=skus, kind=ItemKind.PRODUCT)}
     today = business_date()
     seen: dict[tuple, int] = {}
-    inputs = []
+    inputs: list[Any] = []
+    errors: list[tuple[int, str, str]] = []
     for number, values in parsed:
         code, sku = values["store"], values["sku"]
         good = True
         if code not in stores:
-            # Another retailer's store reads exactly like a code that does not exist.
-            check.error(number, "store", f"unknown store '{code}'; use one of your own store codes")
+            # A store outside the caller's scope reads exactly like a code that does not exist.
+            errors.append((number, "store", f"unknown store '{code}'; use the code of a store you report for"))
             good = False
         item = items.get(sku)
         if item is None:
-            check.error(number, "sku", f"unknown product '{sku}'")
+            errors.append((number, "sku", f"unknown product '{sku}'"))
             good = False
         day = values.get("date")
         if day is not None and day > today:
-            check.error(number, "date", f"{day} is in the future; report days that have passed")
+            errors.append((number, "date", f"{day} is in the future; report days that have passed"))
             good = False
         key = (code, sku, day)
         if key in seen:
-            check.error(number, "sku", f"{sku} at {code}{' on ' + str(day) if day else ''} is also on row {seen[key]}")
+            errors.append(
+                (number, "sku", f"{sku} at {code}{' on ' + str(day) if day else ''} is also on row {seen[key]}")
+            )
             good = False
         seen.setdefault(key, number)
         if not good:
             continue
-        check.stores.add(code)
-        if check.kind.name == "stock":
-            inputs.append(StoreCountInput(store_code=code, item=item, counted=values["counted"]))
+        if kind.name == "stock":
+            inputs.append(StoreCountInput(store_code=code, item=item, counted=values["counted"], row=number))
         else:
-            inputs.append(SellThroughInput(store_code=code, item=item, date=day, quantity=values["units_sold"]))
-    if not check.errors:
-        check.rows = inputs
+            inputs.append(
+                SellThroughInput(store_code=code, item=item, date=day, quantity=values["units_sold"], row=number)
+            )
+    return inputs, errors
 
 
 def upload_template_rows(*, kind: UploadKind, retailer: Retailer) -> list[list[Any]]:
     """One example row per store of the retailer (or a placeholder), to be overwritten."""
-    codes = sorted(retailer_store_locations(retailer=retailer)) or ["YOUR-STORE-CODE"]
+    codes = sorted(retailer_scope(retailer).stores().values_list("location__code", flat=True)) or ["YOUR-STORE-CODE"]
     example_sku = Item.objects.filter(kind=ItemKind.PRODUCT).order_by("sku").values_list("sku", flat=True).first()
     rows = []
     for code in codes[:50]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from retail.views import allocations, ledger
+from retail.views import allocations, ledger, replenishment, sell_through, stores
 from retail.views import retailers as retailer_views
 
 urlpatterns: list = [
@@ -38,4 +38,14 @@ urlpatterns: list = [
     path("allocations/new/", allocations.AllocationRunCreateView.as_view(), name="allocation-run-create"),
     path("allocations/<int:pk>/", allocations.AllocationRunDetailView.as_view(), name="allocation-run-detail"),
     path("allocations/<int:pk>/apply/", allocations.AllocationRunApplyView.as_view(), name="allocation-run-apply"),
+    # stores, sell-through and replenishment
+    path("stores/", stores.StoreListView.as_view(), name="store-list"),
+    path("stores/new/", stores.StoreCreateView.as_view(), name="store-create"),
+    path("stores/<str:code>/", stores.StoreDetailView.as_view(), name="store-detail"),
+    path("stores/<str:code>/edit/", stores.StoreUpdateView.as_view(), name="store-update"),
+    path("stores/<str:code>/count/", stores.StoreCountView.as_view(), name="store-count"),
+    path("sell-through/", sell_through.SellThroughListView.as_view(), name="sell-through-list"),
+    path("sell-through/new/", sell_through.SellThroughEntryView.as_view(), name="sell-through-create"),
+    path("replenishment/", replenishment.ReplenishmentView.as_view(), name="replenishment"),
+    path("replenishment/accept/", replenishment.ReplenishmentAcceptView.as_view(), name="replenishment-accept"),
 ]

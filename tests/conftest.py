@@ -136,6 +136,11 @@ def logistics_user(db):
 
 
 @pytest.fixture
+def store_ops_user(db):
+    return _user_with_role(roles.STORE_OPS)
+
+
+@pytest.fixture
 def admin_user(db):
     return _user_with_role(roles.ADMIN, is_superuser=True)
 

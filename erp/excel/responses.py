@@ -10,7 +10,7 @@ from django.http import FileResponse, StreamingHttpResponse
 
 from erp.errors import ApplicationError
 from erp.excel.datasets import Dataset
-from erp.excel.writer import iter_csv, write_template, write_xlsx
+from erp.excel.writer import iter_csv, iter_csv_rows, write_template, write_xlsx
 from erp.excel.xlsx_stream import SheetColumn, write_sheet
 from erp.weeks import business_date
 
@@ -57,3 +57,12 @@ def sheet_response(stem: str, sheet_name: str, columns: list[SheetColumn], rows:
     write_sheet(spool, sheet_name, columns, rows)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX)
+
+
+def sheet_csv_response(stem: str, columns: list[SheetColumn], rows: Iterable[list[Any]]) -> StreamingHttpResponse:
+    """The same report as ``sheet_response``, as streamed CSV (UTF-8 with a BOM, formulas escaped)."""
+    response = StreamingHttpResponse(
+        iter_csv_rows([column.name for column in columns], rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = _attachment(f"{stem}.csv")
+    return response

@@ -137,8 +137,13 @@ class _Echo:
 
 def iter_csv(dataset: Dataset, rows: Iterable[list[Any]]) -> Iterator[str]:
     """CSV lines for streaming: UTF-8 with a byte-order mark so Excel reads Chinese text correctly."""
+    return iter_csv_rows(dataset.column_names, rows)
+
+
+def iter_csv_rows(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """``iter_csv`` for any header (a report's columns), with the same formula escaping."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(dataset.column_names)
+    yield "\ufeff" + writer.writerow(header)
     for values in rows:
         yield writer.writerow(
             ["" if value is None else escape_formula(value) if isinstance(value, str) else value for value in values]

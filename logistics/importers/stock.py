@@ -34,6 +34,13 @@ from logistics.services.stock import MAX_QTY, StockMoveInput
 CODE_HINT = "upper-case letters, digits, '.', '_' or '-'"
 
 
+def location_code_column(*, example: str) -> TextColumn:
+    """The ``code`` column of a dataset keyed by a location's code (locations, stores)."""
+    return TextColumn(
+        "code", required=True, max_length=32, upper=True, pattern=SKU_PATTERN, pattern_hint=CODE_HINT, example=example
+    )
+
+
 def _location_column(**kwargs) -> KeyColumn:
     return KeyColumn(
         "location",
@@ -86,15 +93,7 @@ class LocationDataset(Dataset):
     search_fields = ("code", "name", "region")
     export_ordering = ("code",)
     columns = [
-        TextColumn(
-            "code",
-            required=True,
-            max_length=32,
-            upper=True,
-            pattern=SKU_PATTERN,
-            pattern_hint=CODE_HINT,
-            example="WH-SZ",
-        ),
+        location_code_column(example="WH-SZ"),
         TextColumn("name", required=True, max_length=200, example="Shenzhen warehouse", width=28),
         ChoiceColumn("kind", required=True, choices=list(LocationKind.choices), example="warehouse"),
         TextColumn("region", max_length=64, example="South"),

@@ -39,6 +39,8 @@ class StockMoveInput:
     from_location: Location | None = None
     to_location: Location | None = None
     reference: str = ""
+    # When it happened, if not when the batch is posted (e.g. a store's sale on the day it was made).
+    moved_at: datetime | None = None
 
 
 def _refuse(message: str, field: str, **extra: Any) -> ApplicationError:
@@ -163,7 +165,7 @@ def _post(moves: Sequence[StockMoveInput], *, acting_user: Any, moved_at: dateti
             move.from_location.pk if move.from_location else None,
             move.to_location.pk if move.to_location else None,
             move.reason,
-            when,
+            move.moved_at or when,
         )
         for move in moves
     )
@@ -176,7 +178,7 @@ def _post(moves: Sequence[StockMoveInput], *, acting_user: Any, moved_at: dateti
                 to_location=move.to_location,
                 reason=move.reason,
                 reference=move.reference or "",
-                moved_at=when,
+                moved_at=move.moved_at or when,
                 created_by=user,
             )
             for move in moves
@@ -207,7 +209,9 @@ def stock_move_post(
 def stock_moves_post(
     *, acting_user: Any, moves: Sequence[StockMoveInput], moved_at: datetime | None = None
 ) -> list[StockMove]:
-    """Record several moves at once, all or nothing; the levels are changed once each, in (item, location) order."""
+    """Record several moves at once, all or nothing; the levels are changed once each, in (item, location) order.
+
+    Each move happens at its own ``moved_at`` if it has one, else at ``moved_at`` (default: now)."""
     return _post(list(moves), acting_user=acting_user, moved_at=moved_at)
 
 

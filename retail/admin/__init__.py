@@ -1,3 +1,3 @@
 """Retail in the Django admin, one module per area; importing this package registers them."""
 
-from retail.admin import allocations, ledger, retailers  # noqa: F401
+from retail.admin import allocations, ledger, retailers, stores  # noqa: F401

@@ -1,12 +1,12 @@
 """Retailers and what hangs off them in the Django admin. Writes of retailers go through the services;
-users, stores, notices and sell-through are read-mostly here (they have their own pages and services)."""
+users and notices are read-only here (they have their own pages and services). Stores: ``stores.py``."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from erp.admin import ServiceAdmin
 from retail import services
-from retail.models import Retailer, RetailerNotice, RetailerStore, RetailerUser, StoreSellThrough
+from retail.models import Retailer, RetailerNotice, RetailerUser
 
 
 class _ReadOnly:
@@ -60,13 +60,6 @@ class RetailerUserAdmin(_ReadOnly, SimpleHistoryAdmin):
     list_select_related = ["user", "retailer", "invited_by"]
 
 
-@admin.register(RetailerStore)
-class RetailerStoreAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ["location", "retailer", "created_at"]
-    search_fields = ["location__code", "location__name", "retailer__code"]
-    list_select_related = ["location", "retailer"]
-
-
 @admin.register(RetailerNotice)
 class RetailerNoticeAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "retailer", "kind", "message", "read_at"]
@@ -74,12 +67,3 @@ class RetailerNoticeAdmin(_ReadOnly, admin.ModelAdmin):
     search_fields = ["retailer__code", "message"]
     list_select_related = ["retailer"]
     date_hierarchy = "created_at"
-
-
-@admin.register(StoreSellThrough)
-class StoreSellThroughAdmin(_ReadOnly, SimpleHistoryAdmin):
-    list_display = ["date", "location", "item", "quantity", "source", "reported_by", "reported_at"]
-    list_filter = ["source"]
-    search_fields = ["location__code", "item__sku"]
-    list_select_related = ["location", "item", "reported_by"]
-    date_hierarchy = "date"

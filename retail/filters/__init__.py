@@ -6,3 +6,9 @@ from retail.filters.ledger import (  # noqa: F401
     RetailerOrderFilter,
 )
 from retail.filters.retailers import RetailerFilter  # noqa: F401
+from retail.filters.stores import (  # noqa: F401
+    SellThroughApiFilter,
+    SellThroughFilter,
+    StoreApiFilter,
+    StoreFilter,
+)

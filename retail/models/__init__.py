@@ -28,9 +28,15 @@ from retail.models.retailers import (  # noqa: F401
     Retailer,
     RetailerNotice,
     RetailerStatus,
-    RetailerStore,
     RetailerTier,
     RetailerUser,
+)
+from retail.models.stores import (  # noqa: F401
+    DEFAULT_COVER_DAYS,
+    MAX_COVER_DAYS,
+    MIN_COVER_DAYS,
+    PosUser,
     SellThroughSource,
+    Store,
     StoreSellThrough,
 )

@@ -1,4 +1,4 @@
-"""Direct-supply retailers, the users who act for them, their stores and their portal notices."""
+"""Direct-supply retailers, the users who act for them and their portal notices (stores: ``stores.py``)."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erp.models import SKU_PATTERN, Item, TimeStamped
+from erp.models import SKU_PATTERN, TimeStamped
 from erp.validators import validate_printable
-from logistics.models import Location
 
 _CODE = RegexValidator(SKU_PATTERN, _("Use upper-case letters, digits, '.', '_' or '-'."))
 
@@ -105,70 +104,6 @@ class RetailerUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> {self.retailer_id}"
-
-
-class RetailerStore(models.Model):
-    """A store run by a retailer: a stock location (kind store) whose stock and sell-through it reports."""
-
-    location = models.OneToOneField(
-        Location, on_delete=models.PROTECT, related_name="retailer_store", verbose_name=_("location")
-    )
-    retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="stores", verbose_name=_("retailer"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("retailer store")
-        verbose_name_plural = _("retailer stores")
-        ordering = ["retailer", "location"]
-
-    def __str__(self) -> str:
-        return f"{self.location_id} ({self.retailer_id})"
-
-
-class SellThroughSource(models.TextChoices):
-    PORTAL = "portal", _("Retailer portal")
-    STAFF = "staff", _("Store operations")
-    API = "api", _("API")
-    POS = "pos", _("Point of sale")
-
-
-class StoreSellThrough(models.Model):
-    """Units of a product a store sold on one day, as reported; one row per store, product and day."""
-
-    Source = SellThroughSource
-
-    location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="sell_through", verbose_name=_("store")
-    )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="sell_through", verbose_name=_("item"))
-    date = models.DateField(_("date"))
-    quantity = models.PositiveIntegerField(_("units sold"))
-    source = models.CharField(_("source"), max_length=8, choices=SellThroughSource.choices)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reported by"),
-    )
-    reported_at = models.DateTimeField(_("reported at"), auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("store sell-through")
-        verbose_name_plural = _("store sell-through")
-        ordering = ["-date", "location", "item"]
-        constraints = [
-            models.UniqueConstraint(fields=["location", "item", "date"], name="sellthrough_one_per_store_item_day"),
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="sellthrough_quantity_not_negative"),
-            models.CheckConstraint(condition=Q(source__in=SellThroughSource.values), name="sellthrough_source_valid"),
-        ]
-        indexes = [models.Index(fields=["item", "date"])]
-
-    def __str__(self) -> str:
-        return f"{self.location_id} {self.item_id} {self.date}: {self.quantity}"
 
 
 class NoticeKind(models.TextChoices):

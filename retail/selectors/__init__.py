@@ -21,6 +21,13 @@ from retail.selectors.prepayments import (  # noqa: F401
     prepayment_statement,
     statement_default_period,
 )
+from retail.selectors.replenishment import (  # noqa: F401
+    ReplenishmentLine,
+    ReplenishmentPlan,
+    StorePlan,
+    replenishment_plan,
+    replenishment_view,
+)
 from retail.selectors.retailers import (  # noqa: F401
     retailer_list,
     retailer_of_user,
@@ -29,4 +36,16 @@ from retail.selectors.retailers import (  # noqa: F401
     retailer_stores,
     retailer_users,
     retailers_visible_to,
+)
+from retail.selectors.stores import (  # noqa: F401
+    ALL_STORES,
+    StoreScope,
+    pos_link_of,
+    retailer_scope,
+    sell_through_list,
+    store_get,
+    store_list,
+    store_regions,
+    store_scope_of,
+    stores_by_code,
 )

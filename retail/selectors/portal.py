@@ -23,8 +23,8 @@ from retail.models import (
     RetailerOrder,
     RetailerOrderLine,
     RetailerOrderStatus,
-    RetailerStore,
     RetailerUser,
+    Store,
     StoreSellThrough,
 )
 
@@ -167,9 +167,9 @@ def portal_user(*, retailer: Retailer, pk: int) -> RetailerUser:
     return link
 
 
-def portal_stores(*, retailer: Retailer) -> list[RetailerStore]:
+def portal_stores(*, retailer: Retailer) -> list[Store]:
     """The retailer's stores with units on hand and units sold over the last ``SELL_THROUGH_DAYS`` days."""
-    stores = list(RetailerStore.objects.filter(retailer=retailer).select_related("location").order_by("location__code"))
+    stores = list(Store.objects.filter(retailer=retailer).select_related("location").order_by("location__code"))
     location_ids = [store.location_id for store in stores]
     on_hand = dict(
         StockLevel.objects.filter(location_id__in=location_ids)
@@ -190,18 +190,18 @@ def portal_stores(*, retailer: Retailer) -> list[RetailerStore]:
     return stores
 
 
-def portal_store(*, retailer: Retailer, code: str) -> RetailerStore:
-    store = RetailerStore.objects.filter(retailer=retailer, location__code=code).select_related("location").first()
+def portal_store(*, retailer: Retailer, code: str) -> Store:
+    store = Store.objects.filter(retailer=retailer, location__code=code).select_related("location").first()
     if store is None:
         raise Http404("No such store.")
     return store
 
 
-def portal_store_stock(*, store: RetailerStore) -> QuerySet[StockLevel]:
+def portal_store_stock(*, store: Store) -> QuerySet[StockLevel]:
     return StockLevel.objects.filter(location_id=store.location_id).select_related("item").order_by("item__sku")
 
 
-def portal_store_sell_through(*, store: RetailerStore, days: int = SELL_THROUGH_DAYS) -> QuerySet[StoreSellThrough]:
+def portal_store_sell_through(*, store: Store, days: int = SELL_THROUGH_DAYS) -> QuerySet[StoreSellThrough]:
     since = business_date() - timedelta(days=days)
     return (
         StoreSellThrough.objects.filter(location_id=store.location_id, date__gte=since)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
-from retail.models import Retailer, RetailerOrder, RetailerStore, RetailerUser
+from retail.models import Retailer, RetailerOrder, RetailerUser, Store
 
 
 def retailer_list() -> QuerySet[Retailer]:
@@ -40,8 +40,8 @@ def retailer_users(*, retailer: Retailer) -> QuerySet[RetailerUser]:
     )
 
 
-def retailer_stores(*, retailer: Retailer) -> QuerySet[RetailerStore]:
-    return RetailerStore.objects.filter(retailer=retailer).select_related("location").order_by("location__code")
+def retailer_stores(*, retailer: Retailer) -> QuerySet[Store]:
+    return Store.objects.filter(retailer=retailer).select_related("location").order_by("location__code")
 
 
 def retailer_recent_orders(*, retailer: Retailer, limit: int = 10) -> list[RetailerOrder]:

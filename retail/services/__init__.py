@@ -29,6 +29,7 @@ from retail.services.prepayments import (  # noqa: F401
     prepayment_entry_post,
     prepayment_refund_record,
 )
+from retail.services.replenishment import ReplenishmentAccepted, replenishment_accept  # noqa: F401
 from retail.services.retailers import (  # noqa: F401
     RETAILER_EDITABLE_FIELDS,
     email_check,
@@ -43,9 +44,17 @@ from retail.services.retailers import (  # noqa: F401
     retailer_users_check_new,
     retailer_users_create,
 )
-from retail.services.stores import (  # noqa: F401
+from retail.services.sell_through import (  # noqa: F401
     SellThroughInput,
+    SellThroughRecorded,
     StoreCountInput,
     store_sell_through_record,
     store_stock_counts_record,
+)
+from retail.services.stores import (  # noqa: F401
+    STORE_FIELDS,
+    pos_user_link,
+    store_create,
+    store_default_warehouse,
+    store_update,
 )

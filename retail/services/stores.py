@@ -1,157 +1,155 @@
-"""What a retailer reports about its own stores: stock counts and daily sell-through.
+"""Stores as master data: create and change them, and link point-of-sale integration users.
 
-Both take whole batches and write all or nothing. A store is named by its location code and must be
-one of the retailer's own stores; another company's store is refused exactly like an unknown code, so
-the answer never tells a retailer which codes exist elsewhere.
+A store is a stock location of kind ``store`` created through logistics' location services, plus
+the retail facts about it: who runs it (a retailer, or nobody for Tempo's own), how many days of
+sales replenishment aims to cover, and the warehouse that supplies it. Who runs a store never
+changes: a retailer-run store's stock is the retailer's, an own store's sales leave Tempo's stock,
+and mixing the two would make its history wrong; open a new store instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from erp.audit import user_or_none
+from erp.audit import audited_save
 from erp.errors import ApplicationError
-from erp.models import Item
-from erp.weeks import business_date
-from logistics.models import Location, StockCount
-from logistics.services.stock import stock_count_create, stock_count_post
-from retail.models import Retailer, RetailerStore, SellThroughSource, StoreSellThrough
+from logistics.models import FactoryUser, Location, LocationKind
+from logistics.services import location_create, location_update
+from procurement.models import SupplierUser
+from retail.models import (
+    DEFAULT_COVER_DAYS,
+    MAX_COVER_DAYS,
+    MIN_COVER_DAYS,
+    PosUser,
+    Retailer,
+    RetailerStatus,
+    RetailerUser,
+    Store,
+)
 
-MAX_UNITS = 1_000_000
-
-
-@dataclass(frozen=True)
-class StoreCountInput:
-    store_code: str
-    item: Item
-    counted: int
-
-
-@dataclass(frozen=True)
-class SellThroughInput:
-    store_code: str
-    item: Item
-    date: date
-    quantity: int
+STORE_FIELDS = {"name", "region", "is_active", "cover_days", "replenished_from", "retailer"}
+LOCATION_FIELDS = ("name", "region", "is_active")
 
 
-def retailer_store_locations(*, retailer: Retailer) -> dict[str, Location]:
-    """The retailer's own store locations by code."""
-    return {
-        store.location.code: store.location
-        for store in RetailerStore.objects.filter(retailer=retailer).select_related("location")
-    }
+def _refuse(message: str, field: str) -> ApplicationError:
+    return ApplicationError(message, {"fields": {field: [message]}})
 
 
-def _refuse(n: int, message: str, field: str) -> ApplicationError:
-    return ApplicationError(f"Row {n}: {message}", {"fields": {field: [message]}, "row": n})
+def store_default_warehouse(*, region: str) -> Location | None:
+    """The first active warehouse of ``region`` by code, else the first active warehouse; None if there is none."""
+    warehouses = Location.objects.filter(kind=LocationKind.WAREHOUSE, is_active=True).order_by("code")
+    return (warehouses.filter(region=region).first() if region else None) or warehouses.first()
 
 
-def _check_units(n: int, value: Any, field: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_UNITS:
-        raise _refuse(n, f"{field} must be a whole number from 0 to {MAX_UNITS:,}, not {value!r}.", field)
-
-
-def _store(stores: dict[str, Location], n: int, code: str) -> Location:
-    location = stores.get(code)
-    if location is None:
-        raise _refuse(n, f"unknown store '{code}'; use one of your own store codes.", "store")
-    return location
-
-
-@transaction.atomic
-def store_stock_counts_record(
-    *, acting_user: Any, retailer: Retailer, counts: Sequence[StoreCountInput], note: str = ""
-) -> list[StockCount]:
-    """One posted stock count per store named in ``counts``; each line sets that store's on-hand quantity."""
-    if not counts:
-        raise ApplicationError("Nothing to record: no counted rows.", {"fields": {"rows": ["No rows."]}})
-    stores = retailer_store_locations(retailer=retailer)
-    by_store: dict[str, list[tuple[Item, int]]] = {}
-    seen: set[tuple[str, int]] = set()
-    for n, row in enumerate(counts, start=1):
-        _store(stores, n, row.store_code)
-        _check_units(n, row.counted, "counted")
-        if (row.store_code, row.item.pk) in seen:
-            raise _refuse(n, f"{row.item.sku} is counted twice for {row.store_code}.", "sku")
-        seen.add((row.store_code, row.item.pk))
-        by_store.setdefault(row.store_code, []).append((row.item, row.counted))
-    posted = []
-    for code in sorted(by_store):
-        count = stock_count_create(
-            acting_user=acting_user,
-            location=stores[code],
-            lines=by_store[code],
-            note=note or f"counted by {retailer.code} (portal)",
+def _check_cover_days(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not MIN_COVER_DAYS <= value <= MAX_COVER_DAYS:
+        raise _refuse(
+            f"cover_days must be a whole number of days from {MIN_COVER_DAYS} to {MAX_COVER_DAYS}, not {value!r}.",
+            "cover_days",
         )
-        posted.append(stock_count_post(acting_user=acting_user, count=count))
-    return posted
+    return value
+
+
+def _check_warehouse(warehouse: Any) -> Location | None:
+    if warehouse is None:
+        return None
+    if not isinstance(warehouse, Location) or warehouse.kind != LocationKind.WAREHOUSE:
+        raise _refuse(f"{warehouse} is not a warehouse; a store is replenished from a warehouse.", "replenished_from")
+    if not warehouse.is_active:
+        raise _refuse(f"{warehouse.code} is inactive; choose an active warehouse.", "replenished_from")
+    return warehouse
 
 
 @transaction.atomic
-def store_sell_through_record(
+def store_create(
     *,
     acting_user: Any,
-    retailer: Retailer,
-    rows: Sequence[SellThroughInput],
-    source: str = SellThroughSource.PORTAL,
-) -> tuple[int, int]:
-    """Upsert units sold per store, product and day; returns (created, updated). A later report of
-    the same store, product and day replaces the earlier figure."""
-    if not rows:
-        raise ApplicationError("Nothing to record: no sell-through rows.", {"fields": {"rows": ["No rows."]}})
-    if source not in SellThroughSource.values:
-        raise ApplicationError(f"Unknown source '{source}'.", {"fields": {"source": ["Unknown."]}})
-    stores = retailer_store_locations(retailer=retailer)
-    today = business_date()
-    wanted: dict[tuple[int, int, date], int] = {}
-    for n, row in enumerate(rows, start=1):
-        location = _store(stores, n, row.store_code)
-        _check_units(n, row.quantity, "units_sold")
-        if not isinstance(row.date, date):
-            raise _refuse(n, "the date is missing.", "date")
-        if row.date > today:
-            raise _refuse(n, f"{row.date} is in the future; report days that have passed.", "date")
-        key = (location.pk, row.item.pk, row.date)
-        if key in wanted:
-            raise _refuse(n, f"{row.item.sku} on {row.date} at {row.store_code} appears twice.", "sku")
-        wanted[key] = row.quantity
-    location_ids = {key[0] for key in wanted}
-    existing = {
-        (obj.location_id, obj.item_id, obj.date): obj
-        for obj in StoreSellThrough.objects.select_for_update()
-        .filter(location_id__in=location_ids, item_id__in={key[1] for key in wanted})
-        .filter(date__in={key[2] for key in wanted})
-        .order_by("pk")
-    }
-    user = user_or_none(acting_user)
-    creates, updates = [], []
-    for key, quantity in wanted.items():
-        obj = existing.get(key)
-        if obj is None:
-            creates.append(
-                StoreSellThrough(
-                    location_id=key[0], item_id=key[1], date=key[2], quantity=quantity, source=source, reported_by=user
-                )
-            )
-        else:
-            obj.quantity, obj.source, obj.reported_by, obj.reported_at = quantity, source, user, timezone.now()
-            updates.append(obj)
-    if creates:
-        bulk_create_with_history(creates, StoreSellThrough, default_user=user, default_change_reason="reported")
-    if updates:
-        bulk_update_with_history(
-            updates,
-            StoreSellThrough,
-            ["quantity", "source", "reported_by", "reported_at"],
-            default_user=user,
-            default_change_reason="re-reported",
+    code: str,
+    name: str,
+    region: str = "",
+    retailer: Retailer | None = None,
+    cover_days: int = DEFAULT_COVER_DAYS,
+    replenished_from: Location | None = None,
+    is_active: bool = True,
+) -> Store:
+    """A new store and its stock location; without ``replenished_from`` it gets ``store_default_warehouse``."""
+    if retailer is not None and retailer.status == RetailerStatus.CLOSED:
+        raise _refuse(f"{retailer.code} is closed; a closed retailer gets no new stores.", "retailer")
+    _check_cover_days(cover_days)
+    warehouse = _check_warehouse(replenished_from) or store_default_warehouse(region=(region or "").strip())
+    location = location_create(
+        acting_user=acting_user, code=code, name=name, kind=LocationKind.STORE, region=region, is_active=is_active
+    )
+    store = Store(location=location, retailer=retailer, cover_days=cover_days, replenished_from=warehouse)
+    return audited_save(store, acting_user=acting_user, reason="created")
+
+
+@transaction.atomic
+def store_update(*, acting_user: Any, store: Store, reason: str = "", **changes: Any) -> Store:
+    """Change a store's name, region, active flag, cover days or supplying warehouse (never its code or who runs it)."""
+    unknown = set(changes) - STORE_FIELDS
+    if unknown:
+        raise ApplicationError(
+            f"These store fields cannot be changed here: {', '.join(sorted(unknown))}.",
+            {"fields": {name: ["Cannot be changed."] for name in sorted(unknown)}},
         )
-    return len(creates), len(updates)
+    store = Store.objects.select_for_update().select_related("location").get(pk=store.pk)
+    if "retailer" in changes:
+        wanted = changes.pop("retailer")
+        if (wanted.pk if wanted else None) != store.retailer_id:
+            raise _refuse(
+                f"{store.location.code} stays {'Tempo’s own store' if store.is_own else 'run by its retailer'}; "
+                "who runs a store cannot change (its stock and sales history belong to it). Open a new store instead.",
+                "retailer",
+            )
+    location_changes = {name: changes.pop(name) for name in LOCATION_FIELDS if name in changes}
+    if location_changes:
+        location_update(acting_user=acting_user, location=store.location, **location_changes)
+        store.location.refresh_from_db()
+    changed = False
+    if "cover_days" in changes and changes["cover_days"] != store.cover_days:
+        store.cover_days = _check_cover_days(changes["cover_days"])
+        changed = True
+    if "replenished_from" in changes:
+        warehouse = _check_warehouse(changes["replenished_from"])
+        if (warehouse.pk if warehouse else None) != store.replenished_from_id:
+            store.replenished_from = warehouse
+            changed = True
+    if changed or location_changes:
+        # The store's own history row records the change even when only its location's fields moved.
+        audited_save(store, acting_user=acting_user, reason=reason or "updated")
+    return store
+
+
+@transaction.atomic
+def pos_user_link(*, acting_user: Any, user: Any, store: Store | None = None) -> PosUser:
+    """Make ``user`` a point-of-sale integration user for ``store`` (one of Tempo's own), or every own store.
+
+    Staff, retailer, supplier and factory users cannot be one: the link gives its token access of its own.
+    """
+    if (
+        user.is_staff
+        or user.is_superuser
+        or user.groups.exists()
+        or SupplierUser.objects.filter(user=user).exists()
+        or FactoryUser.objects.filter(user=user).exists()
+        or RetailerUser.objects.filter(user=user).exists()
+    ):
+        raise _refuse(
+            f"{user.username} has a role, staff access or another integration link; a point-of-sale user has none.",
+            "user",
+        )
+    if store is not None and not store.is_own:
+        raise _refuse(f"{store} is run by a retailer; a point-of-sale link is for Tempo's own stores.", "store")
+    link = PosUser.objects.select_for_update().filter(user=user).first()
+    if link is None:
+        link = PosUser(user=user, store=store)
+    elif link.store_id == (store.pk if store else None):
+        return link
+    else:
+        link.store = store
+    link.full_clean()
+    link.save()
+    return link

@@ -26,6 +26,7 @@ from erp.errors import ApplicationError
 from erp.excel.responses import sheet_response
 from retail.portal_uploads import UPLOAD_KINDS, upload_check, upload_template_rows
 from retail.selectors.portal import portal_store, portal_store_sell_through, portal_store_stock, portal_stores
+from retail.selectors.stores import retailer_scope
 from retail.views.portal_base import RetailerPageMixin
 
 SESSION_KEY = "portal_uploads"
@@ -125,7 +126,9 @@ class StoreUploadView(UploadKindMixin, TemplateView):
         with open(path, "wb") as target:
             for chunk in upload.chunks():
                 target.write(chunk)
-        check = upload_check(kind=self.upload_kind, retailer=self.retailer, path=str(path), file_name=upload.name)
+        check = upload_check(
+            kind=self.upload_kind, scope=retailer_scope(self.retailer), path=str(path), file_name=upload.name
+        )
         if check.ok:
             pending = self._pending()
             pending[token] = {"kind": self.upload_kind.name, "retailer": self.retailer.pk, "name": upload.name}
@@ -153,11 +156,15 @@ class StoreUploadView(UploadKindMixin, TemplateView):
             except FileNotFoundError:
                 messages.error(self.request, _("That upload has expired; upload the file again."))
                 return redirect("portal:store-upload", kind=self.upload_kind.name)
-            check = upload_check(kind=self.upload_kind, retailer=self.retailer, path=path, file_name=entry["name"])
+            scope = retailer_scope(self.retailer)
+            check = upload_check(kind=self.upload_kind, scope=scope, path=path, file_name=entry["name"])
             if check.ok:
                 try:
                     written = self.upload_kind.apply(
-                        acting_user=self.request.user, retailer=self.retailer, rows=check.rows
+                        acting_user=self.request.user,
+                        scope=scope,
+                        rows=check.rows,
+                        note=f"counted by {self.retailer.code} (portal)",
                     )
                 except ApplicationError as error:
                     check.error(error.extra.get("row"), "", error.message)

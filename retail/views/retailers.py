@@ -53,7 +53,7 @@ class RetailerDetailView(StaffPageMixin, DetailView):
         context["trail"] = audit_trail(retailer)
         if user.has_perm("retail.view_retaileruser"):
             context["users"] = selectors.retailer_users(retailer=retailer)
-        if user.has_perm("retail.view_retailerstore"):
+        if user.has_perm("retail.view_store"):
             context["stores"] = selectors.retailer_stores(retailer=retailer)
         if user.has_perm("retail.view_retailerorder"):
             orders = selectors.retailer_recent_orders(retailer=retailer)

@@ -17,9 +17,9 @@ def _retailer_world():
     deposit(retailer, "100000.00", reference="BANK-E2E-1")
     product = priced_product(retailer_price="2000.00", item__sku="TP-E2E-X1", item__name="Tempo Phone X1")
     from logistics.models import LocationKind
-    from retail.models import RetailerStore
+    from retail.models import Store
 
-    RetailerStore.objects.create(
+    Store.objects.create(
         retailer=retailer, location=LocationFactory(code="ST-E2E-1", name="E2E flagship", kind=LocationKind.STORE)
     )
     return retailer, user, product

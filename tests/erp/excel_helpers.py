@@ -9,9 +9,22 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from erp.excel.datasets import dataset_get
+from erp.excel.engine import format_error, run_import
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ITEM_COLUMNS = ["sku", "name", "kind", "unit", "lifecycle_status", "batch_multiple", "family", "description"]
+ITEM_COLUMNS = [
+    "sku",
+    "name",
+    "kind",
+    "unit",
+    "lifecycle_status",
+    "batch_multiple",
+    "case_pack",
+    "family",
+    "description",
+]
 ITEM_HEADER = ["sku", "name", "kind"]
 
 VALID_ITEM_ROWS = [
@@ -53,3 +66,14 @@ def sheet_values(content: bytes, sheet: str | None = None) -> list[tuple]:
     workbook = open_xlsx(content)
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     return list(worksheet.iter_rows(values_only=True))
+
+
+def import_rows(tmp_path, dataset: str, rows: Iterable[Iterable[Any]], user=None, *, dry_run: bool = False):
+    """Run the import of ``dataset`` on a workbook holding ``rows``; returns the ``ImportOutcome``."""
+    path = tmp_path / f"{dataset}.xlsx"
+    path.write_bytes(xlsx_bytes(rows, sheet=dataset))
+    return run_import(dataset_get(dataset), str(path), file_name=path.name, acting_user=user, dry_run=dry_run)
+
+
+def import_messages(outcome) -> list[str]:
+    return [format_error(error) for error in outcome.errors]

@@ -116,8 +116,10 @@ def test_item_create_and_partial_update(api_client, procurement_user):
     )
     assert response.status_code == 201, response.content
     assert response.json()["sku"] == "CP-NEW"
-    response = client.patch("/api/v1/items/CP-NEW/", {"name": "Renamed"})
+    assert response.json()["case_pack"] == 1
+    response = client.patch("/api/v1/items/CP-NEW/", {"name": "Renamed", "case_pack": 100})
     assert response.status_code == 200 and response.json()["name"] == "Renamed"
+    assert response.json()["case_pack"] == 100
     assert Item.objects.get(sku="CP-NEW").history.latest().history_user == procurement_user
 
 
@@ -128,6 +130,8 @@ def test_item_create_and_partial_update(api_client, procurement_user):
         ({"sku": "CP-X", "name": "X", "kind": "service"}, "kind"),
         ({"sku": "CP-X", "name": "X", "kind": "component", "batch_multiple": 0}, "batch_multiple"),
         ({"sku": "CP-X", "name": "X", "kind": "component", "batch_multiple": "many"}, "batch_multiple"),
+        ({"sku": "CP-X", "name": "X", "kind": "component", "case_pack": 0}, "case_pack"),
+        ({"sku": "CP-X", "name": "X", "kind": "component", "case_pack": 2.5}, "case_pack"),
         ({"sku": "BAD SKU", "name": "X", "kind": "component"}, "sku"),
     ],
 )

@@ -49,17 +49,21 @@ def test_dataset_list_shows_only_what_the_user_can_view(api_client):
         "retailers",
         "sales-actuals",
         "shipment-lines",
+        "store-sell-through",
+        "store-stock-counts",
+        "stores",
     ]
     items = body[1]
     assert items["key"] == ["sku"]
     assert [column["name"] for column in items["columns"]] == ITEM_COLUMNS
     assert items["columns"][0] == {"name": "sku", "required": True, "format": items["columns"][0]["format"]}
     assert items["columns"][2]["format"] == "one of: product, assembly, component"
-    assert not any(row["can_import"] for row in body)
+    assert [row["name"] for row in body if row["can_import"]] == ["store-sell-through", "store-stock-counts"]
 
 
 PLANNING_DATASETS = {"demand-signals", "factory-capacity", "production-schedule", "sales-actuals"}
 STOCK_DATASETS = {"locations", "shipment-lines", "stock-counts", "stock-opening"}
+STORE_DATASETS = {"stores", "store-sell-through", "store-stock-counts"}
 
 
 # The role x dataset matrix: what each role sees, and what it may import.
@@ -79,6 +83,7 @@ STOCK_DATASETS = {"locations", "shipment-lines", "stock-counts", "stock-opening"
             {"fx-rates", "items", "prices", "suppliers"}
             | PLANNING_DATASETS
             | STOCK_DATASETS
+            | STORE_DATASETS
             | {"prepayment-deposits", "retailers"},
             ["prices", "retailers", "sales-actuals"],
         ),
@@ -88,6 +93,7 @@ STOCK_DATASETS = {"locations", "shipment-lines", "stock-counts", "stock-opening"
             | {"suppliers"}
             | PLANNING_DATASETS
             | STOCK_DATASETS
+            | STORE_DATASETS
             | {"prepayment-deposits", "retailers"},
             ["fx-rates", "prepayment-deposits"],
         ),
@@ -96,8 +102,12 @@ STOCK_DATASETS = {"locations", "shipment-lines", "stock-counts", "stock-opening"
             {"items", "prices", "purchase-order-lines", "suppliers"}
             | PLANNING_DATASETS
             | STOCK_DATASETS
+            | STORE_DATASETS
             | {"retailers"},
-            ["locations", "shipment-lines", "stock-counts", "stock-opening"],
+            [
+                *("locations", "shipment-lines", "stock-counts", "stock-opening"),
+                *("store-sell-through", "store-stock-counts", "stores"),
+            ],
         ),
     ],
 )

@@ -16,6 +16,7 @@ from erp.excel.columns import CellError, DateColumn, DecimalColumn, IntegerColum
 from erp.excel.datasets import dataset_get
 from erp.excel.engine import format_error, run_import
 from erp.models import FxRate, Item, Price
+from tests.erp.excel_helpers import ITEM_COLUMNS
 from tests.erp.factories import ItemFactory, PriceFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,13 +244,13 @@ def test_a_product_with_prices_cannot_become_a_component(tmp_path, procurement_u
         (["name", "kind"], ["row 1, column `sku`: is missing from the header"]),
         (
             ["SKU", "Name", "Kind", "colour"],
-            ["row 1, column `colour`: is not a column of items; expected: " + ", ".join(ITEM_HEADER)],
+            ["row 1, column `colour`: is not a column of items; expected: " + ", ".join(ITEM_COLUMNS)],
         ),
         (["sku", "name", "kind", "sku"], ["row 1, column `sku`: appears twice in the header"]),
         (
             ["sku_code", "name", "kind"],
             [
-                "row 1, column `sku_code`: is not a column of items; expected: " + ", ".join(ITEM_HEADER),
+                "row 1, column `sku_code`: is not a column of items; expected: " + ", ".join(ITEM_COLUMNS),
                 "row 1, column `sku`: is missing from the header",
             ],
         ),
@@ -458,6 +459,24 @@ def test_excel_error_values_are_refused_not_read_as_blank(tmp_path, sales_user):
     )
     assert "Cells C2 hold Excel error values" in messages(run("prices", path, sales_user))[0]
     assert not Price.objects.exists()
+
+
+def test_case_pack_is_an_optional_column(tmp_path, procurement_user):
+    ItemFactory(sku="CP-PACKED", case_pack=20)
+    header = ["sku", "name", "kind", "case_pack"]
+    outcome = run(
+        "items",
+        write_workbook(
+            tmp_path, [header, ["CP-PACKED", "Packed", "component", 50], ["CP-NEWPACK", "New", "component", None]]
+        ),
+        procurement_user,
+    )
+    assert (outcome.updated, outcome.created) == (1, 1), messages(outcome)
+    assert dict(Item.objects.values_list("sku", "case_pack")) == {"CP-PACKED": 50, "CP-NEWPACK": 1}
+    outcome = run("items", write_workbook(tmp_path, [["sku", "name", "kind"], ["CP-PACKED", "Packed", "component"]]))
+    assert outcome.unchanged == 1 and Item.objects.get(sku="CP-PACKED").case_pack == 50
+    bad = run("items", write_workbook(tmp_path, [header, ["CP-PACKED", "Packed", "component", 0]]), procurement_user)
+    assert messages(bad) == ["row 2, column `case_pack`: 0 is below the minimum of 1"]
 
 
 def test_columns_left_out_keep_the_stored_values(tmp_path, procurement_user, sales_user):

@@ -47,7 +47,14 @@ def _run_from(response) -> ImportRun:
 
 
 def test_hub_lists_viewable_datasets_with_template_and_export_links(client):
-    client.force_login(UserFactory(roles=[roles.STORE_OPS]))  # reads four datasets, imports none
+    from django.contrib.auth.models import Group
+
+    # Store ops without its store reporting permissions reads datasets and imports none.
+    store_ops = Group.objects.get(name=roles.STORE_OPS)
+    store_ops.permissions.remove(
+        *store_ops.permissions.filter(codename__in=["count_store", "add_storesellthrough", "change_storesellthrough"])
+    )
+    client.force_login(UserFactory(roles=[roles.STORE_OPS]))
     response = client.get("/excel/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -67,6 +74,7 @@ def test_hub_lists_viewable_datasets_with_template_and_export_links(client):
         ("procurement_user", ["component-profiles", "items", "purchase-order-lines", "supplier-offers", "suppliers"]),
         ("sales_user", ["prices", "retailers", "sales-actuals"]),
         ("finance_user", ["fx-rates", "prepayment-deposits"]),
+        ("store_ops_user", ["store-sell-through", "store-stock-counts"]),
     ],
 )
 def test_upload_form_offers_only_importable_datasets(client, request, user_fixture, importable):

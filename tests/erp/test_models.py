@@ -33,6 +33,8 @@ def _refused(write) -> bool:
         {"unit": "barrel"},
         {"lifecycle_status": "dead"},
         {"batch_multiple": 0},
+        {"case_pack": 0},
+        {"case_pack": 100_001},
     ],
 )
 def test_item_constraints_refuse_bad_rows(changes):

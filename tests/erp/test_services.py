@@ -26,6 +26,7 @@ def test_item_create_normalises_and_records_who(procurement_user):
         ({"name": ""}, "name"),
         ({"kind": "service"}, "kind"),
         ({"batch_multiple": 0}, "batch_multiple"),
+        ({"case_pack": 0}, "case_pack"),
         ({"unit": "barrel"}, "unit"),
     ],
 )

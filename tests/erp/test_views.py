@@ -101,14 +101,18 @@ def test_item_create_page_and_errors(client, procurement_user):
         "unit": "pcs",
         "lifecycle_status": "active",
         "batch_multiple": 10,
+        "case_pack": 50,
     }
     response = client.post("/items/new/", form)
     assert response.status_code == 302 and response.url == "/items/CP-NEW/"
+    assert Item.objects.get(sku="CP-NEW").case_pack == 50
     again = client.post("/items/new/", form)
     assert again.status_code == 200
     assert "sku" in again.context["form"].errors
     bad = client.post("/items/new/", {**form, "sku": "CP-OTHER", "batch_multiple": 0})
     assert "batch_multiple" in bad.context["form"].errors
+    no_case = client.post("/items/new/", {**form, "sku": "CP-OTHER", "case_pack": 0})
+    assert "case_pack" in no_case.context["form"].errors
     assert Item.objects.count() == 1
 
 
@@ -124,6 +128,7 @@ def test_item_detail_shows_prices_and_history(client, procurement_user, sales_us
             "unit": "pcs",
             "lifecycle_status": "active",
             "batch_multiple": 500,
+            "case_pack": 20,
             "reason": "marketing name",
         },
     )

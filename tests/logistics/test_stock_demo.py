@@ -24,11 +24,13 @@ def test_demo_locations_and_opening_stock_idempotent(demo):
     )
     assert Location.objects.get(code="FS-FXN").factory == fxn and Location.objects.get(code="FS-LUX").factory == lux
     products = StockLevel.objects.filter(item__sku__startswith="TP-", on_hand__gt=0)
-    # Phones sit in the warehouses; the demo shipments add finished phones at the factory stores and in transit.
+    # Phones sit in the warehouses; the demo shipments add finished phones at the factory stores and in transit,
+    # and the stores demo (retail) stocks Tempo's own stores.
     assert products.exists() and set(products.values_list("location__kind", flat=True)) <= {
         "warehouse",
         "factory_store",
         "in_transit",
+        "store",
     }
     parts = StockLevel.objects.filter(item__sku__regex=r"^(CP|AS)-")
     assert parts.exists() and set(parts.values_list("location__kind", flat=True)) == {"factory_store"}

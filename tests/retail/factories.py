@@ -60,3 +60,29 @@ def make_order(retailer, lines, *, confirm: bool = False, week=None):
     if confirm:
         order = services.retailer_order_confirm(acting_user=None, order=order)
     return order
+
+
+def make_store(code, *, retailer=None, warehouse=None, region="East", cover_days=7, **kwargs):
+    """A store through ``store_create``: Tempo's own unless ``retailer`` is given."""
+    return services.store_create(
+        acting_user=None,
+        code=code,
+        name=kwargs.pop("name", f"{code} store"),
+        region=region,
+        retailer=retailer,
+        cover_days=cover_days,
+        replenished_from=warehouse,
+        **kwargs,
+    )
+
+
+def record_sales(store, item, units_by_day: dict, *, user=None, source="staff"):
+    """Report ``{date: units}`` of ``item`` for ``store`` through the sell-through service (staff scope)."""
+    from retail.selectors import ALL_STORES
+
+    return services.store_sell_through_record(
+        acting_user=user,
+        scope=ALL_STORES,
+        source=source,
+        rows=[services.SellThroughInput(store.location.code, item, day, units) for day, units in units_by_day.items()],
+    )

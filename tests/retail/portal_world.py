@@ -14,7 +14,7 @@ from retail.models import (
     RetailerNotice,
     RetailerOrder,
     RetailerOrderLine,
-    RetailerStore,
+    Store,
 )
 from tests.logistics.factories import LocationFactory
 from tests.retail.factories import RetailerFactory, deposit, make_order, priced_product, retailer_user_for
@@ -36,7 +36,7 @@ def _side(code: str, product, store_code: str) -> Side:
     admin = retailer_user_for(retailer, is_admin=True, username=f"{code.lower()}-admin")
     user = retailer_user_for(retailer, username=f"{code.lower()}-user")
     deposit(retailer, "100000.00")
-    store = RetailerStore.objects.create(
+    store = Store.objects.create(
         retailer=retailer, location=LocationFactory(code=store_code, name=f"{code} flagship", kind=LocationKind.STORE)
     )
     confirmed = make_order(retailer, [(product, 10)], confirm=True)

@@ -9,7 +9,8 @@ from erp.errors import ApplicationError
 from erp.weeks import business_date
 from logistics.models import StockCount, StockLevel
 from retail.models import StoreSellThrough
-from retail.services.stores import (
+from retail.selectors import retailer_scope
+from retail.services.sell_through import (
     SellThroughInput,
     StoreCountInput,
     store_sell_through_record,
@@ -176,28 +177,36 @@ def test_templates_download(a_client, world):
 
 def test_services_refuse_foreign_stores_and_bad_values_all_or_nothing(world):
     product, a, b = world
+    mine = retailer_scope(a.retailer)
     own, foreign = a.store.location.code, b.store.location.code
     with pytest.raises(ApplicationError, match="Row 2: unknown store"):
         store_stock_counts_record(
             acting_user=a.admin,
-            retailer=a.retailer,
+            scope=mine,
             counts=[StoreCountInput(own, product, 4), StoreCountInput(foreign, product, 4)],
         )
     assert not StockLevel.objects.exists() and not StockCount.objects.exists()
     with pytest.raises(ApplicationError, match="in the future"):
         store_sell_through_record(
             acting_user=a.admin,
-            retailer=a.retailer,
+            scope=mine,
             rows=[SellThroughInput(own, product, business_date() + timedelta(days=1), 1)],
         )
     with pytest.raises(ApplicationError, match="whole number"):
         store_sell_through_record(
-            acting_user=a.admin, retailer=a.retailer, rows=[SellThroughInput(own, product, date(2026, 1, 5), -1)]
+            acting_user=a.admin,
+            scope=mine,
+            rows=[SellThroughInput(own, product, date(2026, 1, 5), -1)],
         )
     with pytest.raises(ApplicationError, match="no sell-through rows"):
-        store_sell_through_record(acting_user=a.admin, retailer=a.retailer, rows=[])
+        store_sell_through_record(acting_user=a.admin, scope=mine, rows=[])
     assert not StoreSellThrough.objects.exists()
-    assert store_sell_through_record(
-        acting_user=a.admin, retailer=a.retailer, rows=[SellThroughInput(own, product, date(2026, 1, 5), 3)]
-    ) == (1, 0)
+    assert (
+        store_sell_through_record(
+            acting_user=a.admin,
+            scope=mine,
+            rows=[SellThroughInput(own, product, date(2026, 1, 5), 3)],
+        ).created
+        == 1
+    )
     assert StoreSellThrough.history.count() == 1

@@ -33,7 +33,7 @@ def test_retailer_admin_lists_searches_filters_and_saves_through_the_service(adm
     assert created.history.get().history_user == admin_user
 
 
-@pytest.mark.parametrize("model", ["retaileruser", "retailerstore", "retailernotice", "storesellthrough"])
+@pytest.mark.parametrize("model", ["retaileruser", "retailernotice", "storesellthrough"])
 def test_the_others_are_read_only(admin_client, model):
     retailer = RetailerFactory()
     retailer_user_for(retailer)

@@ -5,7 +5,7 @@ from django.db.models import Count, Sum
 
 from erp import roles
 from retail.demo_retailers import DEMO_RETAILER, seed_retailers
-from retail.models import PrepaymentAccount, PrepaymentEntry, Retailer, RetailerStore, RetailerUser
+from retail.models import PrepaymentAccount, PrepaymentEntry, Retailer, RetailerUser, Store
 from tests.erp.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,9 @@ def test_demo_retailers_deposits_user_and_stores_and_idempotent(django_assert_ma
     assert tier_1_least > tier_2_most
     link = RetailerUser.objects.get(user=user)
     assert link.retailer.code == DEMO_RETAILER and link.retailer.tier == 1 and link.is_admin
-    stores = RetailerStore.objects.filter(retailer=link.retailer).select_related("location")
+    stores = Store.objects.filter(retailer=link.retailer).select_related("location")
     assert stores.count() == 3 and {s.location.kind for s in stores} == {"store"}
-    assert RetailerStore.objects.exclude(retailer=link.retailer).exists()
+    assert Store.objects.exclude(retailer=link.retailer).exists()
     assert Retailer.objects.get(code="R-0002").history.get().history_change_reason == "demo data"
 
     with django_assert_max_num_queries(10):

@@ -6,7 +6,7 @@ from django.core import mail
 
 from erp import roles
 from retail import services
-from retail.models import Retailer, RetailerStore, RetailerUser
+from retail.models import Retailer, RetailerUser, Store
 from tests.erp.excel_helpers import body_bytes, sheet_values
 from tests.retail.factories import RetailerFactory, deposit, retailer_user_for
 
@@ -114,7 +114,7 @@ def test_detail_shows_terms_users_stores_prepayment_and_history(client, sales_us
     deposit(retailer, "5000")
     retailer_user_for(retailer, is_admin=True, username="boss@det.cn", email="boss@det.cn")
     location = Location.objects.create(code="ST-DET-1", name="Det flagship", kind="store", region="East")
-    RetailerStore.objects.create(location=location, retailer=retailer)
+    Store.objects.create(location=location, retailer=retailer)
     services.retailer_update(
         acting_user=sales_user, retailer=retailer, payment_terms="30% deposit", reason="renegotiated"
     )

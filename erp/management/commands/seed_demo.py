@@ -62,6 +62,9 @@ COMPONENTS = [
     ("CP-GLUE-UV", "UV-curing adhesive", "ml", 100),
 ]
 
+# Units per shipping case by product family; stores are replenished in whole cases.
+CASE_PACKS = {"Phones": 20, "Wearables": 50, "Audio": 50, "Accessories": 100}
+
 # CNY per unit around which the demo rates move.
 FX_CENTRES = {"USD": "7.12", "EUR": "7.74", "JPY": "0.0478", "KRW": "0.00512", "TWD": "0.2215", "HKD": "0.9143"}
 FX_DAYS = 60
@@ -136,9 +139,21 @@ class Command(BaseCommand):
             if sku in existing:
                 continue
             services.item_create(
-                acting_user=None, sku=sku, name=name, kind=kind, unit=unit, batch_multiple=batch, family=family
+                acting_user=None,
+                sku=sku,
+                name=name,
+                kind=kind,
+                unit=unit,
+                batch_multiple=batch,
+                case_pack=CASE_PACKS.get(family, 1),
+                family=family,
             )
             created += 1
+        # Products seeded before case packs existed still have the default of 1: give them their family's.
+        for item in Item.objects.filter(kind=Item.Kind.PRODUCT, case_pack=1, family__in=CASE_PACKS):
+            services.item_update(
+                acting_user=None, item=item, case_pack=CASE_PACKS[item.family], reason="demo case pack"
+            )
         return created
 
     def _products(self, scale: str) -> list[tuple]:

@@ -3,6 +3,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
+  // A header checkbox ticks every enabled checkbox of its name in the same form.
+  document.querySelectorAll("input[type=checkbox][data-check-all]").forEach((all) => {
+    all.addEventListener("change", () => {
+      all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]:not(:disabled)`).forEach((box) => {
+        box.checked = all.checked;
+      });
+    });
+  });
   // Tree tables: rows carry data-depth in depth-first order; a toggle hides or shows the rows below its own.
   document.querySelectorAll("table[data-tree] .tree-toggle").forEach((toggle) => {
     toggle.addEventListener("click", () => {
