@@ -7,7 +7,10 @@ get a demo deposit first (reference ``DEMO-LAUNCH-<code>``, booked once).
 
 Every other status on the Tempo Buds 3 (TP-BUDS-3): drafts, a cancelled order, and allocated,
 shipped and delivered orders, whose allocation is done by hand the way an allocation run would
-(stock reserved, reservation rows, ``allocated_quantity`` set), then shipped through the services.
+(stock reserved, reservation rows, ``allocated_quantity`` set), then shipped through the services:
+the ship button puts the reserved units on picked shipments (the order is shipped, its hold
+captured); for the delivered one the carrier's events follow (shipped, delivered), and the order
+is delivered when its last shipment is.
 
 Runs after the retailers' step (``seed_retailers``); when no retailer exists (the step run alone),
 it makes 40 of its own. Idempotent: it does nothing once its orders exist (reference ``DEMO-*``).
@@ -25,7 +28,8 @@ from django.utils import timezone
 from erp.models import Item
 from erp.selectors import prices_in_force
 from erp.weeks import IsoWeek, business_date
-from logistics.models import LocationKind, StockLevel
+from logistics import services as logistics_services
+from logistics.models import LocationKind, Shipment, ShipmentStatus, StockLevel
 from logistics.services import stock_reserve
 from retail import services
 from retail.models import (
@@ -151,6 +155,15 @@ def _allocate_by_hand(order: RetailerOrder, user) -> RetailerOrder:
     return order
 
 
+def _deliver(order: RetailerOrder, user) -> None:
+    """The carrier ships and delivers each of the order's shipments; the last delivery delivers the order."""
+    for shipment in Shipment.objects.filter(retailer_order_lines__line__order=order).distinct().order_by("number"):
+        for status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED):
+            logistics_services.shipment_event_post(
+                acting_user=user, shipment=shipment, status=status, event_key=f"demo-{status}-{shipment.number}"
+            )
+
+
 def _other_statuses(item: Item, user, logistics) -> int:
     retailers = list(Retailer.objects.filter(status=RetailerStatus.ACTIVE).order_by("-code")[:7])
     price = prices_in_force(business_date()).get(item=item).retailer_price
@@ -174,7 +187,7 @@ def _other_statuses(item: Item, user, logistics) -> int:
             if status in {"shipped", "delivered"} and order.status == RetailerOrderStatus.ALLOCATED:
                 order = services.retailer_order_ship(acting_user=logistics, order=order)
             if status == "delivered" and order.status == RetailerOrderStatus.SHIPPED:
-                services.retailer_order_deliver(acting_user=logistics, order=order)
+                _deliver(order, logistics)
         made += 1
     return made
 

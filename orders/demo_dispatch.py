@@ -1,0 +1,5 @@
+"""Dispatch demo (filled in below)."""
+
+
+def seed_dispatch(*, scale: str) -> str:
+    return ""
