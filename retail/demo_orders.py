@@ -22,7 +22,7 @@ import math
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from erp.models import Item
@@ -133,12 +133,14 @@ def _launch_orders(phone: Item, user) -> tuple[int, int, int]:
 def _allocate_by_hand(order: RetailerOrder, user) -> RetailerOrder:
     """What an applied allocation run does for an order it fills completely: reserve, record, mark allocated."""
     for line in order.lines.select_related("item"):
+        # The retailer's region first, as an applied run reserves, then the others by code.
+        in_region = Case(When(location__region=order.retailer.region, then=Value(0)), default=Value(1))
         level = (
             StockLevel.objects.filter(
                 item=line.item, location__kind=LocationKind.WAREHOUSE, on_hand__gte=F("reserved") + line.quantity
             )
             .select_related("location")
-            .order_by("location__code")
+            .order_by(in_region, "location__code")
             .first()
         )
         if level is None:

@@ -95,6 +95,11 @@ class DispatchRun(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dispatch-run-detail", args=[self.pk])
 
+    @property
+    def units_cross_docked(self) -> int:
+        """Units taken from the warehouse's free stock (its arrivals), not from reservations held here."""
+        return self.units_dispatched - self.units_from_reservation
+
 
 class DispatchLine(models.Model):
     Kind = DispatchOrderKind

@@ -198,3 +198,12 @@ def dispatch_run_get(pk: int) -> DispatchRun | None:
         "shipment__number", "waiting_since", "order_number", "pk"
     )
     return dispatch_run_list().prefetch_related(Prefetch("lines", queryset=lines)).filter(pk=pk).first()
+
+
+def consumer_order_dispatches(order) -> QuerySet[DispatchLine]:
+    """The shipments dispatch made for a consumer order (with their runs); one query."""
+    return (
+        DispatchLine.objects.filter(order_kind=Kind.CONSUMER, order_number=order.number, shipment__isnull=False)
+        .select_related("shipment__from_location", "item", "run")
+        .order_by("shipment__number", "pk")
+    )
