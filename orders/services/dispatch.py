@@ -2,7 +2,7 @@
 
 ``dispatch_run`` is one transaction:
 
-1. the warehouse row is locked (``select_for_update``): one dispatch per warehouse at a time; a run for
+1. the warehouse row is locked (``select_for_update(no_key=True)``): one dispatch per warehouse at a time; a run for
    a receipt is recorded once (a unique constraint), so a repeated task finds it and does nothing;
 2. the orders with waiting lines for the products (``orders.selectors.dispatch``) are locked in pk order,
    retailer orders then consumer orders, and their lines are read again under the locks (what another
@@ -258,7 +258,9 @@ def _dispatch(
     receipt: Shipment | None,
 ) -> DispatchRun | None:
     started_at, clock = timezone.now(), time.perf_counter()
-    warehouse = Location.objects.select_for_update().get(pk=warehouse.pk)
+    # FOR NO KEY UPDATE: it serialises dispatches of this warehouse, yet lets a receipt insert its stock moves
+    # (their foreign keys take KEY SHARE on this row) while it holds the levels this dispatch waits for.
+    warehouse = Location.objects.select_for_update(no_key=True).get(pk=warehouse.pk)
     if warehouse.kind != LocationKind.WAREHOUSE or not warehouse.is_active:
         raise _refuse(f"{warehouse.code} is not an active warehouse; only warehouses dispatch.", "warehouse")
     if receipt is not None:
