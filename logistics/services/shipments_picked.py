@@ -3,10 +3,11 @@
 This is what dispatch on arrival (orders) and a retailer order's ship button (retail) call: one
 shipment per order, created already *picked* so nothing else can take its units. The writes are
 bulk, so 10,000 shipments cost a fixed number of statements: the numbers come from ONE counter
-update (``erp.counters.yearly_numbers``), shipments, lines and their ``created`` + ``picked``
-events are inserted with ``erp.excel.bulk.insert_rows`` (COPY on PostgreSQL), the history rows with
-``insert_history``, and the reservations are one conditional UPDATE per item and origin
-(``stock_reserve_many``), refused with the available figure when a level is short.
+update (``erp.counters.yearly_numbers``), shipments and lines are inserted with
+``erp.excel.bulk.insert_rows`` (COPY on PostgreSQL), their ``created`` + ``picked`` events and
+history rows by the database from the new rows (``INSERT ... SELECT``: the numbers are consecutive),
+and the reservations are one conditional UPDATE per item and origin (``stock_reserve_many``),
+refused with the available figure when a level is short.
 
 Units the caller already holds reserved at the origin (a retailer order line's reservation handed
 to its shipment) are named in ``handed_over``: they are not reserved a second time.
@@ -19,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from erp.audit import user_or_none
 from erp.counters import yearly_numbers
 from erp.errors import ApplicationError
-from erp.excel.bulk import insert_history, insert_rows
+from erp.excel.bulk import insert_history_from, insert_rows
 from erp.weeks import business_date
 from logistics.models import (
     Location,
@@ -60,24 +61,56 @@ class PickedShipment:
     number: str
 
 
-def _checked(index: int, shipment: PickedShipmentInput) -> tuple[str, str, str]:
-    where = f"Shipment {index + 1} ({shipment.reference or shipment.consignee}): "
-    consignee = _text(shipment.consignee, "consignee", 200)
-    reference = _text(shipment.reference, "reference", 100)
-    region = _text(shipment.region, "region", 64)
-    try:
-        shipment_route_check(ShipmentKind.OUTBOUND, shipment.from_location, None, consignee)
-    except ApplicationError as error:
-        raise ApplicationError(where + error.message, error.extra) from error
-    if not shipment.lines or len(shipment.lines) > MAX_LINES:
-        raise _refuse(f"{where}a shipment has 1 to {MAX_LINES} lines.", "lines")
-    items = [item_id for item_id, _ in shipment.lines]
-    if len(set(items)) != len(items):
-        raise _refuse(f"{where}an item appears twice; put its quantity on one line.", "lines")
-    for _, quantity in shipment.lines:
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QUANTITY:
-            raise _refuse(f"{where}a quantity must be a whole number from 1 to {MAX_QUANTITY:,}.", "quantity")
-    return consignee, reference, region
+class _Checks:
+    """Refusals of the inputs, each distinct text and origin checked once (10,000 shipments share a few)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[str, str], str] = {}
+        self.origins: set[int] = set()
+
+    def text(self, value: str, field: str, max_length: int) -> str:
+        key = (field, value)
+        if key not in self.texts:
+            self.texts[key] = _text(value, field, max_length)
+        return self.texts[key]
+
+    def shipment(self, index: int, shipment: PickedShipmentInput) -> tuple[str, str, str]:
+        where = f"Shipment {index + 1} ({shipment.reference or shipment.consignee}): "
+        consignee = self.text(shipment.consignee, "consignee", 200)
+        reference = self.text(shipment.reference, "reference", 100)
+        region = self.text(shipment.region, "region", 64)
+        if not consignee:
+            raise _refuse(f"{where}it needs a destination: name its consignee.", "consignee")
+        origin = shipment.from_location
+        if getattr(origin, "pk", None) not in self.origins:
+            try:
+                shipment_route_check(ShipmentKind.OUTBOUND, origin, None, consignee)
+            except ApplicationError as error:
+                raise ApplicationError(where + error.message, error.extra) from error
+            self.origins.add(origin.pk)
+        if not shipment.lines or len(shipment.lines) > MAX_LINES:
+            raise _refuse(f"{where}a shipment has 1 to {MAX_LINES} lines.", "lines")
+        items = [item_id for item_id, _ in shipment.lines]
+        if len(set(items)) != len(items):
+            raise _refuse(f"{where}an item appears twice; put its quantity on one line.", "lines")
+        for _, quantity in shipment.lines:
+            if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QUANTITY:
+                raise _refuse(f"{where}a quantity must be a whole number from 1 to {MAX_QUANTITY:,}.", "quantity")
+        return consignee, reference, region
+
+
+def _events_insert(numbers: list[str], *, when, user_id: int | None) -> None:
+    """The ``created`` and ``picked`` events of the new shipments, written by the database from their rows."""
+    events, shipments = ShipmentEvent._meta.db_table, Shipment._meta.db_table
+    adapted = connection.ops.adapt_datetimefield_value(when)
+    with connection.cursor() as cursor:
+        for status in (ShipmentStatus.CREATED, ShipmentStatus.PICKED):
+            cursor.execute(
+                f"INSERT INTO {events} (shipment_id, status, occurred_at, recorded_at, event_key, place, note, source, "
+                f"created_by_id) SELECT id, %s, %s, %s, %s, '', '', %s, %s FROM {shipments} "
+                "WHERE number >= %s AND number <= %s",
+                [status, adapted, adapted, status, ShipmentEventSource.SYSTEM, user_id, numbers[0], numbers[-1]],
+            )
 
 
 @transaction.atomic
@@ -94,7 +127,8 @@ def shipments_picked_create(
     """
     if not shipments:
         return []
-    checked = [_checked(index, shipment) for index, shipment in enumerate(shipments)]
+    checks = _Checks()
+    checked = [checks.shipment(index, shipment) for index, shipment in enumerate(shipments)]
     needed: dict[tuple[int, int], int] = defaultdict(int)
     for shipment in shipments:
         for item_id, quantity in shipment.lines:
@@ -158,23 +192,7 @@ def shipments_picked_create(
             for item_id, quantity in shipment.lines
         ],
     )
-    insert_rows(
-        ShipmentEvent,
-        [
-            {
-                "shipment_id": row["id"],
-                "status": status,
-                "occurred_at": now,
-                "recorded_at": now,
-                "event_key": status,
-                "place": "",
-                "note": "",
-                "source": ShipmentEventSource.SYSTEM,
-                "created_by_id": user_id,
-            }
-            for row in rows
-            for status in (ShipmentStatus.CREATED, ShipmentStatus.PICKED)
-        ],
-    )
-    insert_history(Shipment, rows, kind="+", user=user, reason=HISTORY_REASON)
+    _events_insert(numbers, when=now, user_id=user_id)
+    new = Shipment.objects.filter(number__gte=numbers[0], number__lte=numbers[-1])
+    insert_history_from(new, kind="+", user=user, reason=HISTORY_REASON)
     return [PickedShipment(row["id"], row["number"]) for row in rows]

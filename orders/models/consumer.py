@@ -119,11 +119,7 @@ class ConsumerOrder(TimeStamped):
                 name="consumerorder_fulfilled_at_when_fulfilled",
             ),
         ]
-        indexes = [
-            models.Index(fields=["status", "requested_week"]),
-            models.Index(fields=["requested_week"]),
-            models.Index(fields=["status", "region"]),
-        ]
+        indexes = [models.Index(fields=["status", "requested_week"]), models.Index(fields=["requested_week"])]
 
     def __str__(self) -> str:
         return self.number

@@ -107,6 +107,7 @@ class DispatchLine(models.Model):
     run = models.ForeignKey(DispatchRun, on_delete=models.CASCADE, related_name="lines", verbose_name=_("run"))
     order_kind = models.CharField(_("order kind"), max_length=10, choices=DispatchOrderKind.choices)
     order_number = models.CharField(_("order"), max_length=16)
+    line_id = models.PositiveIntegerField(_("order line id"), help_text=_("The line's id in its kind's table."))
     consignee = models.CharField(_("consignee"), max_length=200)
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)

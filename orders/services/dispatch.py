@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from erp.audit import user_or_none
 from erp.errors import ApplicationError
-from erp.excel.bulk import insert_history, insert_rows, update_rows
+from erp.excel.bulk import gc_paused, insert_history_from, insert_rows
 from erp.models import Item
 from logistics.models import Location, LocationKind, Shipment, ShipmentStatus, StockLevel
 from logistics.services import PickedShipmentInput, shipments_picked_create
@@ -56,7 +56,6 @@ from retail.selectors import retailer_waiting_order_ids
 
 Kind = DispatchOrderKind
 Trigger = DispatchTrigger
-_CONSUMER_ATTNAMES = [field.attname for field in ConsumerOrder._meta.concrete_fields]
 # Runs with nothing dispatched are kept only for these triggers (a receipt is recorded once in any case).
 _RECORDED_WHEN_EMPTY = {Trigger.RECEIPT, Trigger.MANUAL}
 
@@ -135,7 +134,7 @@ def _shipments(warehouse: Location, takes: list[_Take]) -> tuple[list[int], list
     for take in takes:
         if take.quantity:
             by_order[(take.line.kind, take.line.order_id)].append(take)
-    keys = sorted(by_order, key=lambda key: by_order[key][0].line.sort_key)
+    keys = list(by_order)  # the takes come oldest first, so their orders do too
     inputs = []
     for key in keys:
         first = by_order[key][0].line
@@ -154,41 +153,35 @@ def _shipments(warehouse: Location, takes: list[_Take]) -> tuple[list[int], list
     return keys, inputs
 
 
-def _consumer_record(*, acting_user: Any, takes: list[_Take], now: datetime) -> None:
-    """Dispatched units on the consumer lines; orders with every unit dispatched become fulfilled."""
-    taken = [take for take in takes if take.quantity and take.line.kind == Kind.CONSUMER]
-    if not taken:
-        return
-    dispatched = dict(
-        ConsumerOrderLine.objects.filter(pk__in=[take.line.line_id for take in taken]).values_list(
-            "pk", "dispatched_quantity"
+def _consumer_record(*, acting_user: Any, run: DispatchRun, takes: list[_Take], now: datetime) -> None:
+    """Dispatched units on the consumer lines, added by the database from the run's lines (one UPDATE ...
+    FROM); the orders with every unit dispatched become fulfilled (one UPDATE), with their history.
+
+    The orders are named by id, not by a subquery on the lines just written: the planner has no
+    statistics for those yet and would join them row by row."""
+    lines_table, run_lines = ConsumerOrderLine._meta.db_table, DispatchLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {lines_table} SET dispatched_quantity = dispatched_quantity + dl.quantity "
+            f"FROM {run_lines} AS dl WHERE dl.run_id = %s AND dl.order_kind = %s AND dl.quantity > 0 "
+            f"AND dl.line_id = {lines_table}.id",
+            [run.pk, Kind.CONSUMER],
         )
-    )
-    for take in taken:
-        dispatched[take.line.line_id] += take.quantity
-    update_rows(
-        ConsumerOrderLine,
-        [{"id": pk, "dispatched_quantity": quantity} for pk, quantity in sorted(dispatched.items())],
-        ["dispatched_quantity"],
-    )
-    order_ids = sorted({take.line.order_id for take in taken})
-    open_orders = set(
-        ConsumerOrderLine.objects.filter(order_id__in=order_ids, dispatched_quantity__lt=F("quantity"))
+    served = sorted({take.line.order_id for take in takes if take.quantity and take.line.kind == Kind.CONSUMER})
+    still_open = set(
+        ConsumerOrderLine.objects.filter(order_id__in_ids=served, dispatched_quantity__lt=F("quantity"))
         .order_by()
         .values_list("order_id", flat=True)
         .distinct()
     )
-    done = [pk for pk in order_ids if pk not in open_orders]
+    done = [order_id for order_id in served if order_id not in still_open]
     if not done:
         return
-    update_rows(
-        ConsumerOrder,
-        [{"id": pk, "status": ConsumerOrderStatus.FULFILLED, "fulfilled_at": now, "updated_at": now} for pk in done],
-        ["status", "fulfilled_at", "updated_at"],
+    ConsumerOrder.objects.filter(pk__in_ids=done, status=ConsumerOrderStatus.PAID).update(
+        status=ConsumerOrderStatus.FULFILLED, fulfilled_at=now, updated_at=now
     )
-    insert_history(
-        ConsumerOrder,
-        list(ConsumerOrder.objects.filter(pk__in=done).order_by("pk").values(*_CONSUMER_ATTNAMES)),
+    insert_history_from(
+        ConsumerOrder.objects.filter(pk__in_ids=done),
         kind="~",
         user=user_or_none(acting_user),
         reason="fulfilled: every unit dispatched",
@@ -204,7 +197,6 @@ def _record(
     takes: list[_Take],
     shipment_of: dict[tuple[str, int], int],
     started_at: datetime,
-    clock: float,
 ) -> DispatchRun:
     dispatched = [take for take in takes if take.quantity]
     waiting = [take for take in takes if take.line.waiting > take.quantity]
@@ -232,6 +224,7 @@ def _record(
                 "run_id": run.pk,
                 "order_kind": take.line.kind,
                 "order_number": take.line.number,
+                "line_id": take.line.line_id,
                 "consignee": take.line.consignee[:200],
                 "item_id": take.line.item_id,
                 "waiting_since": take.line.since,
@@ -243,10 +236,23 @@ def _record(
             for take in takes
         ],
     )
-    duration = int((time.perf_counter() - clock) * 1000)
-    DispatchRun.objects.filter(pk=run.pk).update(duration_ms=duration)
-    run.duration_ms = duration
     return run
+
+
+def _retailer_dispatches(
+    takes: list[_Take], warehouse: Location, shipment_of: dict[tuple[str, int], int]
+) -> list[retail_services.RetailerLineDispatch]:
+    return [
+        retail_services.RetailerLineDispatch(
+            take.line.line_id,
+            take.line.item_id,
+            warehouse.pk,
+            take.quantity,
+            shipment_of.get((Kind.RETAILER, take.line.order_id)),
+        )
+        for take in takes
+        if take.quantity and take.line.kind == Kind.RETAILER
+    ]
 
 
 def _dispatch(
@@ -281,33 +287,12 @@ def _dispatch(
     if not inputs and kind not in _RECORDED_WHEN_EMPTY and receipt is None:
         return None
     handed_over = retail_services.retailer_handover(
-        [
-            retail_services.RetailerLineDispatch(take.line.line_id, take.line.item_id, warehouse.pk, take.quantity)
-            for take in takes
-            if take.quantity and take.line.kind == Kind.RETAILER
-        ],
+        _retailer_dispatches(takes, warehouse, {}),
         {take.line.line_id: take.line.reservations for take in takes if take.line.kind == Kind.RETAILER},
     )
     created = shipments_picked_create(acting_user=acting_user, shipments=inputs, handed_over=handed_over)
     shipment_of = {key: shipment.pk for key, shipment in zip(keys, created, strict=True)}
-    now = timezone.now()
-    retail_services.retailer_dispatch_record(
-        acting_user=acting_user,
-        dispatches=[
-            retail_services.RetailerLineDispatch(
-                take.line.line_id,
-                take.line.item_id,
-                warehouse.pk,
-                take.quantity,
-                shipment_of[(Kind.RETAILER, take.line.order_id)],
-            )
-            for take in takes
-            if take.quantity and take.line.kind == Kind.RETAILER
-        ],
-        now=now,
-    )
-    _consumer_record(acting_user=acting_user, takes=takes, now=now)
-    return _record(
+    run = _record(
         acting_user=acting_user,
         warehouse=warehouse,
         kind=kind,
@@ -315,8 +300,16 @@ def _dispatch(
         takes=takes,
         shipment_of=shipment_of,
         started_at=started_at,
-        clock=clock,
     )
+    now = timezone.now()
+    retail_services.retailer_dispatch_record(
+        acting_user=acting_user, dispatches=_retailer_dispatches(takes, warehouse, shipment_of), now=now
+    )
+    if any(take.quantity and take.line.kind == Kind.CONSUMER for take in takes):
+        _consumer_record(acting_user=acting_user, run=run, takes=takes, now=now)
+    run.duration_ms = int((time.perf_counter() - clock) * 1000)
+    DispatchRun.objects.filter(pk=run.pk).update(duration_ms=run.duration_ms)
+    return run
 
 
 def dispatch_run(
@@ -337,7 +330,7 @@ def dispatch_run(
         raise _refuse("Name the warehouse that dispatches.", "warehouse")
     kind, receipt = _check_trigger(trigger, warehouse)
     try:
-        with transaction.atomic():
+        with gc_paused(), transaction.atomic():
             return _dispatch(
                 acting_user=acting_user, warehouse=warehouse, item_ids=item_ids, kind=kind, receipt=receipt
             )

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from erp.audit import user_or_none
 from erp.errors import ApplicationError
-from erp.excel.bulk import insert_history, insert_rows, update_rows
+from erp.excel.bulk import insert_history_from, insert_rows, update_rows
 from logistics.models import Location, Shipment, ShipmentStatus
 from logistics.services import PickedShipmentInput, shipments_picked_create, stock_release_many
 from retail.models import (
@@ -53,7 +53,6 @@ from retail.services.prepayments import prepayment_entry_post
 
 Status = RetailerOrderStatus
 ARRIVED = [ShipmentStatus.DELIVERED, ShipmentStatus.RECEIVED]
-_ORDER_ATTNAMES = [field.attname for field in RetailerOrder._meta.concrete_fields]
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def _refuse(message: str, **extra: Any) -> ApplicationError:
 
 def _reservations_of(line_ids: list[int]) -> dict[int, list[dict]]:
     rows = (
-        OrderLineReservation.objects.filter(line_id__in=line_ids)
+        OrderLineReservation.objects.filter(line_id__in_ids=line_ids)
         .order_by("line_id", "location__code")
         .values("pk", "line_id", "location_id", "quantity")
     )
@@ -118,7 +117,7 @@ def retailer_dispatch_record(
     line_ids = sorted({d.line_id for d in dispatches})
     lines = {
         row["pk"]: row
-        for row in RetailerOrderLine.objects.filter(pk__in=line_ids).values(
+        for row in RetailerOrderLine.objects.filter(pk__in_ids=line_ids).values(
             "pk", "order_id", "item_id", "allocated_quantity", "shipped_quantity", order_status=F("order__status")
         )
     }
@@ -159,7 +158,7 @@ def retailer_dispatch_record(
         links[(dispatch.line_id, dispatch.shipment_id)] += dispatch.quantity
     stock_release_many(acting_user=acting_user, quantities=released)
     changed = [row for rows in reservations.values() for row in rows]
-    OrderLineReservation.objects.filter(pk__in=[row["pk"] for row in changed if not row["quantity"]]).delete()
+    OrderLineReservation.objects.filter(pk__in_ids=[row["pk"] for row in changed if not row["quantity"]]).delete()
     update_rows(
         OrderLineReservation,
         [{"id": row["pk"], "quantity": row["quantity"]} for row in changed if row["quantity"]],
@@ -186,9 +185,9 @@ def _orders_shipped(*, acting_user: Any, order_ids: list[int], now: datetime) ->
     """Orders among ``order_ids`` whose every allocated unit is on a shipment become shipped; holds captured."""
     open_units: dict[int, int] = defaultdict(int)
     allocated: dict[int, int] = defaultdict(int)
-    for order_id, allocated_quantity, shipped in RetailerOrderLine.objects.filter(order_id__in=order_ids).values_list(
-        "order_id", "allocated_quantity", "shipped_quantity"
-    ):
+    for order_id, allocated_quantity, shipped in RetailerOrderLine.objects.filter(
+        order_id__in_ids=order_ids
+    ).values_list("order_id", "allocated_quantity", "shipped_quantity"):
         open_units[order_id] += (allocated_quantity or 0) - shipped
         allocated[order_id] += allocated_quantity or 0
     done = [order_id for order_id in order_ids if not open_units[order_id] and allocated[order_id]]
@@ -196,7 +195,7 @@ def _orders_shipped(*, acting_user: Any, order_ids: list[int], now: datetime) ->
         return []
     orders = {
         row["pk"]: row
-        for row in RetailerOrder.objects.filter(pk__in=done).values(
+        for row in RetailerOrder.objects.filter(pk__in_ids=done).values(
             "pk", "number", "held_cents", code=F("retailer__code"), account_id=F("retailer__prepayment_account__id")
         )
     }
@@ -216,9 +215,8 @@ def _orders_shipped(*, acting_user: Any, order_ids: list[int], now: datetime) ->
         ],
         ["status", "held_cents", "shipped_at", "updated_at"],
     )
-    insert_history(
-        RetailerOrder,
-        list(RetailerOrder.objects.filter(pk__in=done).order_by("pk").values(*_ORDER_ATTNAMES)),
+    insert_history_from(
+        RetailerOrder.objects.filter(pk__in_ids=done),
         kind="~",
         user=user_or_none(acting_user),
         reason="shipped: every allocated unit is on a shipment",

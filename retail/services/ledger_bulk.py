@@ -50,7 +50,7 @@ def prepayment_entries_bulk_post(
     accounts = {
         row[0]: row[1:]
         for row in PrepaymentAccount.objects.select_for_update()
-        .filter(pk__in=list(by_account))
+        .filter(pk__in_ids=list(by_account))
         .order_by("pk")
         .values_list("pk", "balance_cents", "held_cents")
     }

@@ -1,6 +1,7 @@
 """Picked shipments that hold a reservation: bulk creation, shipping, cancelling, and the listeners."""
 
 import pytest
+from django.db import connection
 
 from erp.counters import yearly_number, yearly_numbers
 from erp.errors import ApplicationError
@@ -65,11 +66,13 @@ def test_bulk_creation_makes_picked_shipments_holding_their_units(stock, logisti
     assert first.history.get().history_user == logistics_user
     assert _level(product, warehouse) == (10, 7) and _level(other, warehouse) == (5, 2)
     # Any number of shipments, the same statements: one per kind of row, one reservation UPDATE per level
-    # (and the savepoints of the nested atomic blocks).
+    # (and the savepoints of the nested atomic blocks). PostgreSQL's COPY (shipments, lines) goes past
+    # Django's query log; SQLite's executemany is in it.
     give_stock(other, warehouse, 100)
+    expected = 11 if connection.vendor == "postgresql" else 13
     for count in (3, 30):
         many = [PickedShipmentInput(warehouse, f"web-{n}", f"CO-{count}-{n}", [(other.pk, 1)]) for n in range(count)]
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(expected):
             services.shipments_picked_create(acting_user=None, shipments=many)
     assert _level(other, warehouse) == (105, 35)
 
