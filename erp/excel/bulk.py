@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.utils import timezone
 
@@ -139,7 +140,10 @@ def insert_history_from(queryset: models.QuerySet, *, kind: str, user, reason: s
     tracked = [f.attname for f in model._meta.concrete_fields]
     columns = [quote(history_model._meta.get_field(name).column) for name in tracked]
     extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    select, params = queryset.order_by().values_list(*tracked).query.sql_with_params()
+    try:
+        select, params = queryset.order_by().values_list(*tracked).query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``.none()``: no rows, no history
+        return
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     when = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:

@@ -16,6 +16,7 @@ from orders.selectors.dispatch import (  # noqa: F401
     consumer_waiting_lines,
     dispatch_run_get,
     dispatch_run_list,
+    free_stock_serving,
     waiting_demand,
     waiting_lines_for,
     waiting_summary,

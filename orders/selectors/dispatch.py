@@ -188,6 +188,19 @@ def waiting_summary(lines: list[WaitingLine]) -> list[WaitingGroup]:
     return sorted(groups.values(), key=lambda g: (g.region, g.sku))
 
 
+def free_stock_serving(*, item_ids: Collection[int], region: str) -> bool:
+    """Whether a warehouse that may serve ``region`` (its own; any when blank) has some of ``item_ids`` free."""
+    levels = StockLevel.objects.filter(
+        item_id__in=list(item_ids),
+        location__kind=LocationKind.WAREHOUSE,
+        location__is_active=True,
+        on_hand__gt=F("reserved"),
+    )
+    if region:
+        levels = levels.filter(location__region=region)
+    return levels.exists()
+
+
 def dispatch_run_list() -> QuerySet[DispatchRun]:
     return DispatchRun.objects.select_related("warehouse", "trigger_shipment", "created_by")
 

@@ -41,6 +41,7 @@ from orders.models import (
     DispatchLine,
     DispatchOrderKind,
 )
+from orders.selectors.dispatch import free_stock_serving
 from orders.services.forecasts import _check_product, week_check
 
 Status = ConsumerOrderStatus
@@ -241,8 +242,8 @@ def _history(order: ConsumerOrder, *, acting_user: Any, reason: str) -> None:
 
 @transaction.atomic
 def consumer_order_pay(*, acting_user: Any, order: ConsumerOrder) -> ConsumerOrder:
-    """Record the payment of a pending order; after the commit, the warehouses that may serve it dispatch
-    what they have of it (``orders.tasks.dispatch_serving_task``)."""
+    """Record the payment of a pending order; when stock is free where it may be served, those warehouses
+    dispatch it after the commit (``orders.tasks.dispatch_serving_task``)."""
     from orders.tasks import dispatch_serving_task
 
     now = timezone.now()
@@ -255,10 +256,11 @@ def consumer_order_pay(*, acting_user: Any, order: ConsumerOrder) -> ConsumerOrd
     order = ConsumerOrder.objects.get(pk=order.pk)
     _history(order, acting_user=acting_user, reason="paid")
     item_ids = sorted(order.lines.values_list("item_id", flat=True))
-    user = user_or_none(acting_user)
-    transaction.on_commit(
-        lambda: dispatch_serving_task.delay(item_ids, order.region, "payment", user.pk if user else None)
-    )
+    if free_stock_serving(item_ids=item_ids, region=order.region):
+        user = user_or_none(acting_user)
+        transaction.on_commit(
+            lambda: dispatch_serving_task.delay(item_ids, order.region, "payment", user.pk if user else None)
+        )
     return order
 
 

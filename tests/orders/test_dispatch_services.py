@@ -291,10 +291,26 @@ def test_paying_an_order_dispatches_it_where_stock_is(net, django_capture_on_com
     assert order.status == "fulfilled"
 
 
-def test_paying_with_no_stock_records_no_run(net, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_paying_with_no_free_stock_where_it_may_be_served_enqueues_nothing(net, django_capture_on_commit_callbacks):
+    stocked(net, net.south, 5)  # free, but in another region
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         paid_consumer_order([(net.product, 3)], region="East")
-    assert not DispatchRun.objects.exists()
+    assert not callbacks and not DispatchRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        order = paid_consumer_order([(net.product, 3)], region="")  # any warehouse: the South's stock serves it
+    assert len(callbacks) == 1
+    assert ConsumerOrder.objects.get(pk=order.pk).status == "fulfilled"
+
+
+def test_a_receipt_dispatches_only_once_it_is_committed(net, django_capture_on_commit_callbacks):
+    paid_consumer_order([(net.product, 3)], region="East")
+    shipment = inbound(net, net.east, 5)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        receive(shipment)
+    assert not DispatchRun.objects.exists()  # enqueued for after the commit, not run inside the receipt
+    for callback in callbacks:
+        callback()
+    assert DispatchRun.objects.get().trigger_shipment == shipment
 
 
 def test_applying_an_allocation_dispatches_what_it_reserved(net, django_capture_on_commit_callbacks):
