@@ -45,20 +45,24 @@ def _free(item: Item, location: Location) -> int:
     return level.on_hand - level.reserved if level else 0
 
 
-def _transfer_away(item: Item, origin: Location, destination: Location, user) -> None:
-    surplus = _free(item, origin) - SHELF
-    if surplus <= 0:
-        return
+def _shipped(kind: str, item: Item, quantity: int, origin: Location, destination: Location, reference: str, user):
+    carrier = "Deppon" if kind == Shipment.Kind.TRANSFER else "SF Express"
     shipment = logistics_services.shipment_create(
         acting_user=user,
-        kind=Shipment.Kind.TRANSFER,
+        kind=kind,
         from_location=origin,
         to_location=destination,
-        reference=TRANSFER_REFERENCE,
-        carrier="Deppon",
-        lines=[ShipmentLineInput(item, surplus)],
+        reference=reference,
+        carrier=carrier,
+        lines=[ShipmentLineInput(item, quantity)],
     )
-    logistics_services.shipment_ship_now(acting_user=user, shipment=shipment)
+    return logistics_services.shipment_ship_now(acting_user=user, shipment=shipment)
+
+
+def _transfer_away(item: Item, origin: Location, destination: Location, user) -> None:
+    surplus = _free(item, origin) - SHELF
+    if surplus > 0:
+        _shipped(Shipment.Kind.TRANSFER, item, surplus, origin, destination, TRANSFER_REFERENCE, user)
 
 
 def _online_orders(item: Item, seller) -> int:
@@ -81,16 +85,7 @@ def _online_orders(item: Item, seller) -> int:
 
 
 def _arrival(item: Item, origin: Location, warehouse: Location, user) -> Shipment:
-    shipment = logistics_services.shipment_create(
-        acting_user=user,
-        kind=Shipment.Kind.INBOUND,
-        from_location=origin,
-        to_location=warehouse,
-        reference=INBOUND_REFERENCE,
-        carrier="SF Express",
-        lines=[ShipmentLineInput(item, ARRIVAL)],
-    )
-    logistics_services.shipment_ship_now(acting_user=user, shipment=shipment)
+    shipment = _shipped(Shipment.Kind.INBOUND, item, ARRIVAL, origin, warehouse, INBOUND_REFERENCE, user)
     return logistics_services.shipment_receive(
         acting_user=user, shipment=shipment, lines=[ReceiptLineInput(item, received=ARRIVAL)]
     )
