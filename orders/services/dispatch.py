@@ -128,7 +128,7 @@ def _lock_levels(warehouse: Location, lines: list[WaitingLine]) -> dict[int, int
     }
 
 
-def _shipments(warehouse: Location, takes: list[_Take]) -> tuple[list[int], list[PickedShipmentInput]]:
+def _shipments(warehouse: Location, takes: list[_Take]) -> tuple[list[tuple[str, int]], list[PickedShipmentInput]]:
     """One shipment per order (lines of one item summed); returns the orders' keys and the inputs."""
     by_order: dict[tuple[str, int], list[_Take]] = defaultdict(list)
     for take in takes:

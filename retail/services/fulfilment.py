@@ -137,9 +137,10 @@ def retailer_dispatch_record(
         # Its reservation at the origin goes with the shipment; the rest is released where it was held.
         here = next((row for row in held if row["location_id"] == dispatch.origin_id), None)
         need = dispatch.quantity
-        if here is not None:
+        if here is not None and here["quantity"]:
             taken = min(need, here["quantity"])
             here["quantity"] -= taken
+            here["changed"] = True
             need -= taken
         for row in held:
             if not need:
@@ -148,6 +149,7 @@ def retailer_dispatch_record(
                 continue
             taken = min(need, row["quantity"])
             row["quantity"] -= taken
+            row["changed"] = True
             released[(line["item_id"], row["location_id"])] += taken
             need -= taken
         if need:
@@ -157,7 +159,7 @@ def retailer_dispatch_record(
         line["shipped_quantity"] += dispatch.quantity
         links[(dispatch.line_id, dispatch.shipment_id)] += dispatch.quantity
     stock_release_many(acting_user=acting_user, quantities=released)
-    changed = [row for rows in reservations.values() for row in rows]
+    changed = [row for rows in reservations.values() for row in rows if row.get("changed")]
     OrderLineReservation.objects.filter(pk__in_ids=[row["pk"] for row in changed if not row["quantity"]]).delete()
     update_rows(
         OrderLineReservation,
