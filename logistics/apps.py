@@ -113,6 +113,7 @@ class LogisticsConfig(AppConfig):
         from erp import roles
         from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
+        from logistics.demo_history import seed_history
         from logistics.demo_stock import seed_stock
 
         nav_register(
@@ -148,3 +149,5 @@ class LogisticsConfig(AppConfig):
                 },
             )
         demo_step_register(seed_stock)
+        # Right after the opening stock it starts from, before the demo shipments of the last days.
+        demo_step_register(seed_history)

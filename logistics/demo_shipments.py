@@ -81,8 +81,11 @@ def seed_shipments(*, scale: str) -> str:
     items = {item.sku: item for item in Item.objects.filter(sku__in={row[4] for row in PLAN})}
     if not items or "FS-FXN" not in locations:
         return ""
+    start = timezone.now() - timedelta(days=6)
+    # Built before the first of these shipments leaves, so the factory store never ships what it has not made.
     services.stock_moves_post(
         acting_user=user,
+        moved_at=start,
         moves=[
             StockMoveInput(items[sku], qty, StockMoveReason.PRODUCTION, None, locations[code], "demo production")
             for (code, sku), qty in FINISHED.items()
@@ -90,7 +93,6 @@ def seed_shipments(*, scale: str) -> str:
         ],
     )
     made = 0
-    start = timezone.now() - timedelta(days=6)
     for n, (reference, kind, origin, destination, sku, qty, carrier, events, receipt) in enumerate(PLAN):
         if sku not in items:
             continue

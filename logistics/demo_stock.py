@@ -3,18 +3,22 @@ demo factories with their factory stores, and opening stock.
 
 Products (TP-*) start in the warehouses; components and assemblies (CP-*, AS-*) at the factory
 stores. The OLED screen CP-OLED-667 is kept low (a few hundred) so that MRP shows a screen
-shortage. Registered with ``erp.demo.demo_step_register`` from ``LogisticsConfig.ready``. Idempotent:
+shortage. The opening is dated ``OPENED_DAYS_AGO`` days back, when the demo ledger opened:
+``demo_history`` fills the days since with deliveries and sales that end at these levels.
+Registered with ``erp.demo.demo_step_register`` from ``LogisticsConfig.ready``. Idempotent:
 a location or factory that exists is left alone, and opening stock is only given to levels that
 have none yet.
 """
 
 import zlib
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from erp.audit import audited_save
 from erp.models import Item
+from erp.weeks import BUSINESS_TZ, business_date
 from logistics import services
 from logistics.models import Factory, Location, LocationKind, StockLevel, StockMoveReason
 from logistics.services import StockMoveInput
@@ -40,6 +44,12 @@ FACTORIES = [
 ]
 SCARCE_SCREEN = "CP-OLED-667"
 SCARCE_SCREEN_QTY = {"FS-FXN": 300, "FS-LUX": 0}
+OPENED_DAYS_AGO = 91  # 13 weeks: the turnover trend's 12 and one to build the stock up
+
+
+def ledger_opened_at(today: date) -> datetime:
+    """When the demo's opening stock was counted in: 06:00 business time, ``OPENED_DAYS_AGO`` days ago."""
+    return datetime.combine(today - timedelta(days=OPENED_DAYS_AGO), time(6), tzinfo=BUSINESS_TZ)
 
 
 def _demo_user():
@@ -104,8 +114,9 @@ def _seed_opening(user) -> int:
                 qty = _quantity(item.sku, store.code, 5000, 60000, 1000)
             if qty:
                 moves.append(StockMoveInput(item=item, qty=qty, reason=StockMoveReason.OPENING, to_location=store))
+    opened = ledger_opened_at(business_date())
     for start in range(0, len(moves), 2000):
-        services.stock_moves_post(acting_user=user, moves=moves[start : start + 2000])
+        services.stock_moves_post(acting_user=user, moves=moves[start : start + 2000], moved_at=opened)
     return len(moves)
 
 

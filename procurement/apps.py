@@ -11,7 +11,7 @@ class ProcurementConfig(AppConfig):
         from erp import roles
         from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
-        from procurement.demo import seed_boms, seed_procurement, seed_purchasing
+        from procurement.demo import seed_boms, seed_procurement, seed_purchasing, seed_standard_costs
 
         nav_register(NavEntry("procurement", _("Suppliers"), "supplier-list", "procurement.view_supplier"))
         nav_register(
@@ -96,4 +96,5 @@ class ProcurementConfig(AppConfig):
             )
         demo_step_register(seed_procurement)
         demo_step_register(seed_boms)
+        demo_step_register(seed_standard_costs)
         demo_step_register(seed_purchasing)

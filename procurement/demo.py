@@ -1,5 +1,6 @@
 """Procurement's part of ``seed_demo``: 100+ suppliers, the demo components' profiles and supplier offers,
-then (a second step) the phones' bills of materials with their parts, offers and cost rates.
+then (a second step) the phones' bills of materials with their parts, offers and cost rates, and (a
+third) their standard costs, which value the stock on the inventory turnover page.
 
 Registered with ``erp.demo.demo_step_register`` from ``ProcurementConfig.ready``. Idempotent.
 """
@@ -18,6 +19,7 @@ from procurement.models import (
     ComponentProfile,
     CostRates,
     PurchaseOrder,
+    StandardCost,
     Supplier,
     SupplierOffer,
     SupplierUser,
@@ -677,6 +679,14 @@ def seed_boms(*, scale: str) -> str:
         f"{new_items} BOM parts, {profiles} component profiles, {offers} supplier offers, "
         f"{lines} BOM lines, {rates} cost rates"
     )
+
+
+def seed_standard_costs(*, scale: str) -> str:
+    """Freeze today's cost roll-up of the products with a BOM, once: a product that has one keeps it."""
+    with_bom = set(BomLine.objects.filter(parent__kind=Item.Kind.PRODUCT).values_list("parent_id", flat=True))
+    if not with_bom or with_bom <= set(StandardCost.objects.values_list("item_id", flat=True)):
+        return ""
+    return f"{services.standard_costs_refresh(acting_user=None)} standard costs"
 
 
 # Purchase orders over the last five months, so the scorecard has a spread: some receipts late (after the

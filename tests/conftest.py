@@ -1,6 +1,9 @@
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from erp import roles
@@ -14,6 +17,66 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (TEMPO_REQUIRE_SERVICES is set, so this cannot be skipped)")
     pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Tests on the seeded demo company run after every other database test, which expects an empty database.
+
+    This runs before pytest-django's own (stable) reordering, which then puts the transactional tests after
+    all of them: a transactional test empties the database, which the demo's open transaction must not see.
+    """
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+
+
+_open_demo: list = []  # the rollback of the demo's transaction while it is open
+
+
+@pytest.fixture(scope="session")
+def _demo_database(django_db_setup, django_db_blocker):
+    """Seed the demo once for all the tests that ask for ``demo``, inside a transaction that is rolled back
+    right after the last of them (see ``pytest_runtest_teardown``), which leaves the database as it was.
+
+    Seeding takes seconds; each demo test runs in a savepoint of this transaction, so it sees the demo as
+    ``seed_demo`` left it and its own changes are undone.
+    """
+    out = StringIO()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+        def rollback() -> None:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+        _open_demo.append(rollback)
+        try:
+            call_command("seed_demo", stdout=out)
+        except BaseException:
+            _demo_rollback()
+            raise
+    yield out.getvalue()
+    _demo_rollback()
+
+
+def _demo_rollback() -> None:
+    while _open_demo:
+        _open_demo.pop()()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last demo test, roll the demo back before the transactional tests (which commit) run."""
+    yield
+    if "demo" in getattr(item, "fixturenames", ()) and "demo" not in getattr(nextitem, "fixturenames", ()):
+        _demo_rollback()
+
+
+@pytest.fixture
+def demo(_demo_database, db) -> str:
+    """The seeded demo company (see ``_demo_database``); returns what ``seed_demo`` printed."""
+    return _demo_database
 
 
 @pytest.fixture(autouse=True)

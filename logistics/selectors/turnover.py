@@ -13,7 +13,8 @@ Over a window of business days ending now, per product, per location and overall
 
 Turnover days = average value / (shipped value / window days); None when nothing was shipped.
 Days of cover = value on hand now / shipped value per day; a row is slow when it has stock and its
-cover is above ``SLOW_COVER_DAYS`` or nothing shipped. Six queries whatever the size.
+cover is above ``SLOW_COVER_DAYS`` or nothing shipped, except a location goods only pass through (a
+factory store, in transit), which is listed after the others. Six queries whatever the size.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from erp.models import Item
 from erp.weeks import BUSINESS_TZ, IsoWeek, business_date
-from logistics.models import ItemFlowDay, Location, StockFlowDay, StockLevel, flow_seconds
+from logistics.models import ItemFlowDay, Location, LocationKind, StockFlowDay, StockLevel, flow_seconds
 from procurement.models import StandardCost
 
 TARGET_DAYS = 7
@@ -34,6 +35,8 @@ SLOW_COVER_DAYS = 30
 DEFAULT_WINDOW = 28
 MAX_WINDOW = 365
 TREND_WEEKS = 12
+# Locations goods pass through on their way to a warehouse or store; they never sell, so they are never slow.
+PASS_THROUGH = (LocationKind.FACTORY_STORE, LocationKind.IN_TRANSIT)
 
 
 @dataclass
@@ -48,6 +51,7 @@ class TurnoverRow:
     value_now: float = 0.0
     window: int = DEFAULT_WINDOW
     by_units: bool = False  # days from units (a product row; cost cancels out)
+    sells: bool = True  # False for a location goods only pass through (a factory store, in transit)
 
     @property
     def turnover_days(self) -> float | None:
@@ -61,7 +65,7 @@ class TurnoverRow:
 
     @property
     def slow(self) -> bool:
-        if self.on_hand <= 0:
+        if self.on_hand <= 0 or not self.sells:
             return False
         cover = self.cover_days
         return cover is None or cover > SLOW_COVER_DAYS
@@ -99,7 +103,7 @@ class TurnoverReport:
 
 def _sort_key(row: TurnoverRow):
     days = row.turnover_days
-    return (days is None and row.on_hand == 0, -(days if days is not None else float("inf")), row.key)
+    return (not row.sells, days is None and row.on_hand == 0, -(days if days is not None else float("inf")), row.key)
 
 
 def _start_of(day) -> datetime:
@@ -147,7 +151,10 @@ def turnover_report(
         cost = costs.get(item_id, 0.0)
         product = by_product.setdefault(item_id, TurnoverRow(*items[item_id], window=window, by_units=True))
         location = locations[location_id]
-        place = by_location.setdefault(location_id, TurnoverRow(location.code, location.name, window=window))
+        place = by_location.setdefault(
+            location_id,
+            TurnoverRow(location.code, location.name, window=window, sells=location.kind not in PASS_THROUGH),
+        )
         for row in (product, place, overall):
             row.avg_units += avg_units
             row.avg_value += avg_units * cost

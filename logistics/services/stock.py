@@ -2,7 +2,7 @@
 
 A move and the levels it changes are written in one transaction. Levels are changed only with
 conditional UPDATEs in (item, location) order: an increment first makes sure the level row exists
-(INSERT ... ON CONFLICT DO NOTHING) and then adds with ``F()``; a decrement subtracts only
+(INSERT ... ON CONFLICT DO NOTHING) and then adds with ``on_hand = on_hand + qty``; a decrement subtracts only
 ``WHERE on_hand - reserved >= qty``, so no interleaving of writers can take a level below zero or
 below what is reserved. A refused move writes nothing, and the database constraints on
 ``StockLevel`` hold even if this code were wrong.
@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -120,14 +120,21 @@ def _apply_deltas(deltas: Mapping[tuple[int, int], int]) -> None:
             [StockLevel(item_id=item_id, location_id=location_id) for item_id, location_id in missing_ok],
             ignore_conflicts=True,
         )
-    now = timezone.now()
-    for item_id, location_id in keys:
-        delta = deltas[(item_id, location_id)]
-        levels = StockLevel.objects.filter(item_id=item_id, location_id=location_id)
-        if delta > 0:
-            levels.update(on_hand=F("on_hand") + delta, updated_at=now)
-        elif not levels.filter(on_hand__gte=F("reserved") - delta).update(on_hand=F("on_hand") + delta, updated_at=now):
-            raise _refuse_short(item_id, location_id, -delta)
+    # The same two statements for every level, written once: a batch changes hundreds of levels, and
+    # building each UPDATE through the ORM cost twenty times more than running it.
+    table = StockLevel._meta.db_table
+    add = f"UPDATE {table} SET on_hand = on_hand + %s, updated_at = %s WHERE item_id = %s AND location_id = %s"
+    take = f"{add} AND on_hand >= reserved + %s"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for item_id, location_id in keys:
+            delta = deltas[(item_id, location_id)]
+            if delta > 0:
+                cursor.execute(add, [delta, now, item_id, location_id])
+                continue
+            cursor.execute(take, [delta, now, item_id, location_id, -delta])
+            if cursor.rowcount != 1:
+                raise _refuse_short(item_id, location_id, -delta)
 
 
 def _post(moves: Sequence[StockMoveInput], *, acting_user: Any, moved_at: datetime | None) -> list[StockMove]:

@@ -1,5 +1,7 @@
 """The inventory turnover page: overall days against the target, a weekly trend, products and locations."""
 
+import math
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +20,7 @@ from procurement.services import standard_costs_refresh
 TURNOVER_PERMISSION = "logistics.view_stocklevel"
 REFRESH_PERMISSION = "procurement.view_costrates"
 CHART_WIDTH, CHART_HEIGHT = 720, 180
+CHART_LEFT, CHART_RIGHT = 30, 90  # room for the day labels, and for the target's label right of the bars
 COLUMNS = [
     SheetColumn("by", 10),
     SheetColumn("key", 16),
@@ -33,17 +36,30 @@ COLUMNS = [
 ]
 
 
+def _chart_top(value: float) -> int:
+    """A round top for the day axis with room above the tallest bar for its label."""
+    step = 5 if value <= 50 else 10 if value <= 100 else 50
+    return int(math.ceil(value * 1.1 / step) * step)
+
+
 def _chart(report: TurnoverReport) -> dict:
-    """Bars of weekly turnover days (capped for drawing) and the target line, in SVG coordinates."""
+    """Bars of weekly turnover days, day gridlines and the target line, in SVG coordinates. The plot sits
+    between a left margin for the day labels and a right one for the target's label, clear of the bars."""
     days = [point.turnover_days for point in report.trend]
-    top = max([d for d in days if d is not None] + [report.target * 2, 10])
-    step = CHART_WIDTH / max(len(days), 1)
+    top = _chart_top(max([d for d in days if d is not None] + [report.target * 2, 10]))
+    right = CHART_WIDTH - CHART_RIGHT
+    step = (right - CHART_LEFT) / max(len(days), 1)
+
+    def y(value: float) -> float:
+        return round(CHART_HEIGHT - CHART_HEIGHT * min(value, top) / top, 1)
+
     bars = []
     for n, (point, value) in enumerate(zip(report.trend, days, strict=True)):
-        height = 0 if value is None else CHART_HEIGHT * min(value, top) / top
+        height = 0 if value is None else CHART_HEIGHT - y(value)
         bars.append(
             {
-                "x": round(n * step + step * 0.15, 1),
+                "x": round(CHART_LEFT + n * step + step * 0.15, 1),
+                "center": round(CHART_LEFT + (n + 0.5) * step, 1),
                 "y": round(CHART_HEIGHT - height, 1),
                 "width": round(step * 0.7, 1),
                 "height": round(height, 1),
@@ -52,12 +68,16 @@ def _chart(report: TurnoverReport) -> dict:
                 "on_target": value is not None and value <= report.target,
             }
         )
+    every = 5 if top <= 25 else 10 if top <= 60 else 25 if top <= 150 else 100
     return {
         "bars": bars,
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
-        "target_y": round(CHART_HEIGHT - CHART_HEIGHT * report.target / top, 1),
-        "top": round(top),
+        "left": CHART_LEFT,
+        "right": right,
+        "grid": [{"y": y(mark), "days": mark} for mark in range(0, top + 1, every)],
+        "target_y": y(report.target),
+        "top": top,
     }
 
 

@@ -19,8 +19,8 @@ def _seed(*args) -> str:
     return out.getvalue()
 
 
-def test_seed_demo_creates_one_login_per_role_and_is_idempotent():
-    output = _seed()
+def test_seed_demo_creates_one_login_per_role_and_is_idempotent(demo):
+    output = demo
     users = get_user_model().objects.all()
     assert {g for u in users for g in u.groups.values_list("name", flat=True)} == set(roles.ALL_ROLES)
     for username, _role, _name in DEMO_USERS:
@@ -33,8 +33,7 @@ def test_seed_demo_creates_one_login_per_role_and_is_idempotent():
     )
 
 
-def test_every_demo_product_has_a_price_today_and_the_retailer_is_no_staff():
-    _seed("--quiet-logins")
+def test_every_demo_product_has_a_price_today_and_the_retailer_is_no_staff(demo):
     today = business_date()
     for product in Item.objects.filter(kind="product"):
         assert price_in_force(item=product, on=today) is not None, product.sku

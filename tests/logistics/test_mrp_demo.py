@@ -8,8 +8,7 @@ from procurement.models import ComponentProfile
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_mrp_run_shows_the_screen_shortage_and_only_it():
-    call_command("seed_demo", "--quiet-logins")
+def test_the_demo_mrp_run_shows_the_screen_shortage_and_only_it(demo):
     run = mrp_latest_run()
     assert run is not None and run.part_count > 60
     shortages = list(mrp_shortages(run=run))

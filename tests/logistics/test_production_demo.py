@@ -16,8 +16,8 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_demo_factories_schedule_and_factory_user(api_client):
-    output = _seed()
+def test_demo_factories_schedule_and_factory_user(demo, api_client):
+    output = demo
     assert "2 schedule versions (locked and draft), 1 factory API user" in output
     assert "factory       factory API" in output
     factories = {f.code: f for f in Factory.objects.all()}

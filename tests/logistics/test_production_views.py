@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from erp import roles
+from erp.weeks import IsoWeek
 from logistics.models import FactoryCapacity, ScheduleLine
 from tests.erp.factories import PASSWORD, ItemFactory, ProductFactory, UserFactory
 from tests.logistics.factories_production import (
@@ -89,7 +90,8 @@ def test_schedule_grid_edit_lock_and_diff(client, planner, cap):
     assert response.status_code == 302 and response.url == "/logistics/schedule/1/"
     page = client.get("/logistics/schedule/1/")
     assert page.status_code == 200 and b'name="c-' in page.content
-    name = f"c-{cap.item_id}-{cap.factory_id}-{WEEK.key}"
+    # The grid shows the weeks from the current one on, so the cell is next week's, whatever today is.
+    name = f"c-{cap.item_id}-{cap.factory_id}-{(IsoWeek.current() + 1).key}"
     # Above capacity: refused, nothing written, the typed value shown again.
     bad = client.post("/logistics/schedule/1/", {name: "1001"})
     assert bad.status_code == 400 and b"above the factory" in bad.content and ScheduleLine.objects.count() == 0

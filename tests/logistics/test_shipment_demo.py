@@ -1,7 +1,4 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from logistics.demo_shipments import seed_shipments
 from logistics.models import Shipment, StockMove
@@ -9,8 +6,7 @@ from logistics.models import Shipment, StockMove
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_shipments_cover_every_status_and_trace_their_stock():
-    call_command("seed_demo", stdout=StringIO())
+def test_demo_shipments_cover_every_status_and_trace_their_stock(demo):
     demo = Shipment.objects.filter(reference__startswith="DEMO-")
     assert set(demo.values_list("status", flat=True)) == {
         "created",

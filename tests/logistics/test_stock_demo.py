@@ -10,10 +10,8 @@ from logistics.selectors import stock_available, stock_on_hand
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_locations_and_opening_stock_idempotent():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "locations" in out.getvalue()
+def test_demo_locations_and_opening_stock_idempotent(demo):
+    assert "locations" in demo
     warehouses = Location.objects.filter(kind="warehouse")
     assert warehouses.count() == 10 and len(set(warehouses.values_list("region", flat=True))) >= 6
     assert Location.objects.filter(kind="in_transit").count() == 1

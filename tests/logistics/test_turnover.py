@@ -11,7 +11,7 @@ from logistics.models import StockMoveReason
 from logistics.selectors import turnover_report
 from procurement.models import StandardCost
 from tests.erp.factories import ProductFactory
-from tests.logistics.factories import LocationFactory
+from tests.logistics.factories import FactoryStoreFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,22 @@ def test_transfers_move_inventory_between_locations_without_shipping_it(story):
     assert phone_row.avg_units == pytest.approx(_expected_average(report, now))
 
 
+def test_stock_passing_through_is_never_slow_and_comes_last(story):
+    now, phone, warehouse = story
+    store = LocationFactory(code="ST-T", kind="store")
+    _move(phone, 20, now - 5 * DAY, frm=warehouse, to=store, reason=StockMoveReason.TRANSFER)
+    for place in (FactoryStoreFactory(code="FS-T"), LocationFactory(code="IT-T", kind="in_transit")):
+        _move(phone, 30, now - 40 * DAY, to=place, reason=StockMoveReason.PRODUCTION)
+    rows = turnover_report(window=28, now=now).by_location
+    # A store that sold nothing is slow; a factory store or transit only passes goods on, so it is not.
+    assert [(row.key, row.on_hand, row.slow) for row in rows] == [
+        ("ST-T", 20, True),
+        ("WH-T", 40, False),
+        ("FS-T", 30, False),
+        ("IT-T", 30, False),
+    ]
+
+
 def test_the_query_count_does_not_grow(story, django_assert_num_queries):
     now = story[0]
     with django_assert_num_queries(6):
@@ -120,6 +136,22 @@ def test_page_shows_the_figures_the_chart_and_exports(client, make_user, story):
     assert bad.status_code == 200 and "from 1 to 365 days" in bad.content.decode()
     export = client.get("/logistics/turnover/?window=14&export=xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_chart_has_room_above_the_bars_and_the_target_label_beside_them(client, make_user, story):
+    now, phone, warehouse = story
+    # A slow week (the 100 units held against 5 sold) makes a tall bar: about 20 days.
+    _move(phone, 5, _week_start(now, 2) + 3 * DAY, frm=warehouse, reason=StockMoveReason.ISSUE)
+    client.force_login(make_user("finance"))
+    chart = client.get("/logistics/turnover/").context["chart"]
+    values = [bar["value"] for bar in chart["bars"] if bar["value"] is not None]
+    assert max(values) > 50 and chart["top"] >= max(values) * 1.1 and chart["top"] % 5 == 0
+    assert min(bar["y"] for bar in chart["bars"]) >= chart["height"] * 0.05  # room for the value above it
+    assert all(chart["left"] <= bar["x"] and bar["x"] + bar["width"] <= chart["right"] for bar in chart["bars"])
+    assert chart["right"] < chart["width"]  # the target's label sits right of the bars
+    assert chart["target_y"] == pytest.approx(chart["height"] * (1 - 7 / chart["top"]), abs=0.1)
+    marks = [line["days"] for line in chart["grid"]]
+    assert marks[0] == 0 and marks[-1] <= chart["top"] and len(marks) >= 3
 
 
 def test_refreshing_standard_costs_needs_the_costing_permission(client, make_user, story):

@@ -16,8 +16,8 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_demo_planning_data_and_idempotent():
-    output = _seed()
+def test_demo_planning_data_and_idempotent(demo):
+    output = demo
     assert "pre-sale orders" in output and "a current forecast version" in output
     w0 = IsoWeek.current()
     version = ForecastVersion.objects.get(is_current=True)

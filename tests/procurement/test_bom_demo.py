@@ -17,9 +17,9 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_demo_boms():
-    """One seeding (it takes seconds) checked from every side; each check says what failed."""
-    assert "BOM lines" in _seed()
+def test_demo_boms(demo):
+    """The demo's BOMs checked from every side; each check says what failed."""
+    assert "BOM lines" in demo
     _check_x1_has_a_deep_bom_and_costs_less_than_its_retailer_price()
     _check_lite_costs_just_above_its_retailer_price_and_is_flagged()
     _check_every_part_is_profiled_and_bought_or_built()

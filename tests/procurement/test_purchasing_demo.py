@@ -16,8 +16,8 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_demo_purchase_orders_and_supplier_user(api_client):
-    output = _seed()
+def test_demo_purchase_orders_and_supplier_user(demo, api_client):
+    output = demo
     assert "16 purchase orders, 1 supplier API user" in output
     assert "supplier      supplier API" in output  # printed with the other demo logins
     statuses = Counter(PurchaseOrder.objects.values_list("status", flat=True))

@@ -15,8 +15,8 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_adds_suppliers_and_profiles_idempotently():
-    output = _seed()
+def test_seed_demo_adds_suppliers_and_profiles_idempotently(demo):
+    output = demo
     assert "also added:" in output
     assert Supplier.objects.count() >= 100
     assert Supplier.objects.filter(code="SUP-SCREW-X").exists()

@@ -10,12 +10,10 @@ from retail.models import AllocationRun, RetailerOrderLine
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_applies_one_small_run_and_leaves_the_flagship_waiting():
-    out = StringIO()
-    call_command("seed_demo", "--quiet-logins", stdout=out)
+def test_demo_applies_one_small_run_and_leaves_the_flagship_waiting(demo):
     # The orders step leaves launch orders waiting; this step applies one run for a small product.
     run = AllocationRun.objects.get()
-    assert "1 allocation run applied" in out.getvalue()
+    assert "1 allocation run applied" in demo
     assert run.status == "applied" and not run.item.sku.startswith(FLAGSHIP_PREFIX)
     assert (run.method, run.use_tiers, run.created_by.username) == ("pro_rata", True, "sales")
     assert 0 < run.allocated_total <= min(run.quantity, run.requested_total)
