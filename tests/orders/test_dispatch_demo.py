@@ -13,10 +13,8 @@ from retail.models import RetailerOrder
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_cross_docks_an_arrival_and_leaves_orders_waiting():
-    out = StringIO()
-    call_command("seed_demo", "--quiet-logins", stdout=out)
-    assert "paid Northwest online orders" in out.getvalue()
+def test_demo_cross_docks_an_arrival_and_leaves_orders_waiting(demo):
+    assert "paid Northwest online orders" in demo
     receipt = Shipment.objects.get(reference=INBOUND_REFERENCE)
     run = DispatchRun.objects.get(trigger_shipment=receipt)
     assert run.warehouse.code == "WH-XA" and run.trigger == "receipt"
