@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('erp', '0003_import_runs'),
-        ('logistics', '0006_shipment_reservation'),
+        ('logistics', '0004_shipments'),
         ('orders', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

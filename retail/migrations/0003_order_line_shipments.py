@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('logistics', '0006_shipment_reservation'),
+        ('logistics', '0004_shipments'),
         ('retail', '0001_initial'),
     ]
 
