@@ -14,6 +14,7 @@ from orders.selectors.dispatch import (  # noqa: F401
     consumer_order_dispatches,
     consumer_waiting_line_list,
     consumer_waiting_lines,
+    demand_waits_at,
     dispatch_run_get,
     dispatch_run_list,
     free_stock_serving,

@@ -30,7 +30,7 @@ from orders.models import (
     DispatchOrderKind,
     DispatchRun,
 )
-from retail.selectors import retailer_waiting_lines
+from retail.selectors import retailer_waiting_line_list, retailer_waiting_lines
 
 Kind = DispatchOrderKind
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.get_fixed_timezone(0))
@@ -120,6 +120,14 @@ def waiting_lines_for(*, warehouse: Location, item_ids: Collection[int] | None =
     if region:
         lines += _retailer_lines(region=region, item_ids=item_ids)
     return sorted(lines, key=lambda line: line.sort_key)
+
+
+def demand_waits_at(*, warehouse: Location, item_ids: Collection[int]) -> bool:
+    """Whether any order line ``warehouse`` may serve waits for one of ``item_ids``; one or two queries."""
+    region = warehouse.region or ""
+    if consumer_waiting_line_list(region=region, item_ids=item_ids).exists():
+        return True
+    return bool(region) and retailer_waiting_line_list(region=region, item_ids=item_ids).exists()
 
 
 def waiting_demand(

@@ -50,7 +50,7 @@ from orders.models import (
     DispatchRun,
     DispatchTrigger,
 )
-from orders.selectors.dispatch import WaitingLine, consumer_waiting_line_list, waiting_lines_for
+from orders.selectors.dispatch import WaitingLine, consumer_waiting_line_list, demand_waits_at, waiting_lines_for
 from retail import services as retail_services
 from retail.selectors import retailer_waiting_order_ids
 
@@ -381,12 +381,18 @@ def _user_id(acting_user: Any) -> int | None:
 
 
 def dispatch_on_receipt(*, shipment: Shipment, acting_user: Any) -> None:
-    """Receipt listener (logistics calls it inside the receiving transaction): a receipt at a warehouse
-    enqueues ``orders.tasks.dispatch_on_arrival`` once the receipt is committed."""
+    """Receipt listener (logistics calls it inside the receiving transaction): a receipt at a warehouse where
+    demand waits for its products enqueues ``orders.tasks.dispatch_on_arrival`` once the receipt is committed.
+
+    With nothing waiting there is nothing to dispatch and no run to record (an order paid or allocated
+    meanwhile is dispatched by its own trigger)."""
     from orders.tasks import dispatch_on_arrival
 
     destination = shipment.to_location
     if destination is None or destination.kind != LocationKind.WAREHOUSE:
+        return
+    item_ids = list(shipment.lines.values_list("item_id", flat=True))
+    if not demand_waits_at(warehouse=destination, item_ids=item_ids):
         return
     user_id = _user_id(acting_user)
     transaction.on_commit(lambda: dispatch_on_arrival.delay(shipment.pk, user_id))

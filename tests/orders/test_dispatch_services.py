@@ -142,9 +142,14 @@ def test_cross_dock_releases_the_reservation_held_in_another_region(net, django_
 def test_dispatch_at_the_south_does_not_serve_east_retailers(net, django_capture_on_commit_callbacks):
     stocked(net, net.south, 12)
     order = allocated_retailer_order(net, 12, region="East")
-    receipt = arrive(net, net.south, 3, capture=django_capture_on_commit_callbacks)
-    assert not DispatchRun.objects.get(trigger_shipment=receipt).lines.exists()
+    shipment = inbound(net, net.south, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(shipment)
+    # Nothing the South may serve waits: no dispatch is enqueued, no run recorded.
+    assert not DispatchRun.objects.exists()
     assert not _dispatched(order.number)
+    run = services.dispatch_run(acting_user=None, warehouse=net.south)  # nor would Dispatch now serve them
+    assert not run.lines.exists() and not _dispatched(order.number)
 
 
 def test_oldest_first_across_both_kinds(net, django_capture_on_commit_callbacks):
