@@ -16,24 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from scratch import run_on_scratch_database, setup_django
+
 BENCH_DB = "tempo_bench_alloc"
 WAREHOUSES = 10
-
-
-def setup_django(url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erp.settings")
-    import django
-
-    django.setup()
 
 
 def load(lines: int, retailers: int) -> int:
@@ -167,34 +156,12 @@ def main() -> None:
         run(args.database_url, args.lines, args.retailers)
         return
 
-    import psycopg
-
-    admin_url = args.database_url
-    bench_url = admin_url.rsplit("/", 1)[0] + "/" + BENCH_DB
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    try:
-        env = {**os.environ, "DATABASE_URL": bench_url}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--run",
-                "--database-url",
-                bench_url,
-                "--lines",
-                str(args.lines),
-                "--retailers",
-                str(args.retailers),
-            ],
-            check=True,
-        )
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    run_on_scratch_database(
+        name=BENCH_DB,
+        admin_url=args.database_url,
+        script=__file__,
+        args=["--lines", str(args.lines), "--retailers", str(args.retailers)],
+    )
 
 
 if __name__ == "__main__":

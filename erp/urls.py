@@ -40,6 +40,7 @@ urlpatterns = [
     path("procurement/", include("procurement.urls")),
     path("logistics/", include("logistics.urls")),
     path("planning/", include("orders.urls")),
+    path("fulfilment/", include("orders.fulfilment_urls")),
     path("retail/", include("retail.urls")),
     path("portal/", include("retail.portal_urls")),
     path("admin/", admin.site.urls),

@@ -4,9 +4,11 @@ from rest_framework.routers import DefaultRouter
 from orders.apis import (
     ConsumerOrderViewSet,
     DemandSignalViewSet,
+    DispatchRunViewSet,
     ForecastVersionViewSet,
     ForecastView,
     SalesActualViewSet,
+    WaitingDemandView,
 )
 from orders.apis.plan import DemandPlanView
 
@@ -16,9 +18,11 @@ router.register("forecast-versions", ForecastVersionViewSet, basename="api-forec
 router.register("demand-signals", DemandSignalViewSet, basename="api-demand-signal")
 router.register("sales-actuals", SalesActualViewSet, basename="api-sales-actual")
 router.register("consumer-orders", ConsumerOrderViewSet, basename="api-consumer-order")
+router.register("dispatch-runs", DispatchRunViewSet, basename="api-dispatch-run")
 
 urlpatterns = [
     path("forecasts/", ForecastView.as_view(), name="api-forecasts"),
     path("plan/", DemandPlanView.as_view(), name="api-plan"),
+    path("dispatch/waiting/", WaitingDemandView.as_view(), name="api-dispatch-waiting"),
     *router.urls,
 ]

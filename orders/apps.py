@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 FORECAST_MODELS = ("forecastversion", "forecastvalue", "demandsignal", "salesactual")
 CONSUMER_MODELS = ("consumerorder", "consumerorderline")
+DISPATCH_MODELS = ("dispatchrun", "dispatchline")
 
 
 def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> set[str]:
@@ -17,6 +18,7 @@ class OrdersConfig(AppConfig):
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
         self._ready_forecasts()
         self._ready_plan()
+        self._ready_dispatch()
 
     def _ready_forecasts(self) -> None:
         """Forecasts, demand signals, sales actuals and consumer orders."""
@@ -61,3 +63,37 @@ class OrdersConfig(AppConfig):
         nav_register(NavEntry("planning", _("Demand plan"), "demand-plan", PLAN_PERMISSION))
         for role in (roles.PLANNING, roles.SALES, roles.LOGISTICS, roles.PROCUREMENT, roles.FINANCE):
             roles.role_grant(role, {PLAN_PERMISSION})
+
+    def _ready_dispatch(self) -> None:
+        """Dispatch on arrival: orders (and retail's orders) hear about receipts, cancellations and deliveries."""
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from logistics.services import (
+            shipment_cancel_listener_register,
+            shipment_event_listener_register,
+            shipment_receipt_listener_register,
+        )
+        from orders.demo_dispatch import seed_dispatch
+        from orders.services import consumer_shipment_cancelled, dispatch_on_allocation, dispatch_on_receipt
+        from retail.services import (
+            allocation_applied_listener_register,
+            retailer_shipment_cancelled,
+            retailer_shipment_event,
+        )
+
+        shipment_receipt_listener_register(dispatch_on_receipt)
+        allocation_applied_listener_register(dispatch_on_allocation)
+        # Retail's own shipment listeners are registered here, by the layer that makes dispatch shipments.
+        shipment_cancel_listener_register(retailer_shipment_cancelled)
+        shipment_cancel_listener_register(consumer_shipment_cancelled)
+        shipment_event_listener_register(retailer_shipment_event)
+        nav_register(
+            NavEntry("logistics", _("Dispatch runs"), "dispatch-run-list", "orders.view_dispatchrun"),
+            NavEntry("logistics", _("Waiting demand"), "dispatch-waiting", "orders.view_dispatchrun"),
+        )
+        view = _perms(("view",), DISPATCH_MODELS)
+        roles.role_grant(roles.LOGISTICS, view | {"orders.add_dispatchrun"})
+        for role in (roles.SALES, roles.PLANNING, roles.STORE_OPS, roles.FINANCE):
+            roles.role_grant(role, view)
+        demo_step_register(seed_dispatch)

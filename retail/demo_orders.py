@@ -7,7 +7,10 @@ get a demo deposit first (reference ``DEMO-LAUNCH-<code>``, booked once).
 
 Every other status on the Tempo Buds 3 (TP-BUDS-3): drafts, a cancelled order, and allocated,
 shipped and delivered orders, whose allocation is done by hand the way an allocation run would
-(stock reserved, reservation rows, ``allocated_quantity`` set), then shipped through the services.
+(stock reserved, reservation rows, ``allocated_quantity`` set), then shipped through the services:
+the ship button puts the reserved units on picked shipments (the order is shipped, its hold
+captured); for the delivered one the carrier's events follow (shipped, delivered), and the order
+is delivered when its last shipment is.
 
 Runs after the retailers' step (``seed_retailers``); when no retailer exists (the step run alone),
 it makes 40 of its own. Idempotent: it does nothing once its orders exist (reference ``DEMO-*``).
@@ -19,13 +22,14 @@ import math
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from erp.models import Item
 from erp.selectors import prices_in_force
 from erp.weeks import IsoWeek, business_date
-from logistics.models import LocationKind, StockLevel
+from logistics import services as logistics_services
+from logistics.models import LocationKind, Shipment, ShipmentStatus, StockLevel
 from logistics.services import stock_reserve
 from retail import services
 from retail.models import (
@@ -129,12 +133,14 @@ def _launch_orders(phone: Item, user) -> tuple[int, int, int]:
 def _allocate_by_hand(order: RetailerOrder, user) -> RetailerOrder:
     """What an applied allocation run does for an order it fills completely: reserve, record, mark allocated."""
     for line in order.lines.select_related("item"):
+        # The retailer's region first, as an applied run reserves, then the others by code.
+        in_region = Case(When(location__region=order.retailer.region, then=Value(0)), default=Value(1))
         level = (
             StockLevel.objects.filter(
                 item=line.item, location__kind=LocationKind.WAREHOUSE, on_hand__gte=F("reserved") + line.quantity
             )
             .select_related("location")
-            .order_by("location__code")
+            .order_by(in_region, "location__code")
             .first()
         )
         if level is None:
@@ -149,6 +155,15 @@ def _allocate_by_hand(order: RetailerOrder, user) -> RetailerOrder:
         [order], update=True, default_user=user, default_change_reason="allocated"
     )
     return order
+
+
+def _deliver(order: RetailerOrder, user) -> None:
+    """The carrier ships and delivers each of the order's shipments; the last delivery delivers the order."""
+    for shipment in Shipment.objects.filter(retailer_order_lines__line__order=order).distinct().order_by("number"):
+        for status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED):
+            logistics_services.shipment_event_post(
+                acting_user=user, shipment=shipment, status=status, event_key=f"demo-{status}-{shipment.number}"
+            )
 
 
 def _other_statuses(item: Item, user, logistics) -> int:
@@ -174,7 +189,7 @@ def _other_statuses(item: Item, user, logistics) -> int:
             if status in {"shipped", "delivered"} and order.status == RetailerOrderStatus.ALLOCATED:
                 order = services.retailer_order_ship(acting_user=logistics, order=order)
             if status == "delivered" and order.status == RetailerOrderStatus.SHIPPED:
-                services.retailer_order_deliver(acting_user=logistics, order=order)
+                _deliver(order, logistics)
         made += 1
     return made
 

@@ -36,9 +36,10 @@ class ShipmentAdmin(_ReadOnly, SimpleHistoryAdmin):
         "consignee",
         "carrier",
         "tracking_number",
+        "reservation_held",
         "shipped_at",
     ]
-    list_filter = ["status", "kind", "carrier"]
+    list_filter = ["status", "kind", "carrier", "reservation_held"]
     search_fields = ["number", "tracking_number", "reference", "consignee"]
     list_select_related = ["from_location", "to_location"]
     date_hierarchy = "created_at"

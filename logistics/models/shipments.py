@@ -5,6 +5,10 @@ warehouse or a store), or for a consignee outside Tempo's stock (a retailer, a c
 ``consignee`` and ``reference``. Higher layers (retail, orders) link their orders to shipments by
 ``reference``; logistics never imports them.
 
+A shipment made by dispatch is created already *picked* and holds a reservation of its units at
+the origin (``reservation_held``), so nothing else can take them; the reservation ends when the
+shipment is shipped (the units then leave) or cancelled.
+
 Stock follows the status: on *shipped* the lines move from the origin to the in-transit location,
 or, for an external consignee, leave stock there (an issue); on *received* (a location
 destination) what arrived moves from transit into the destination and any short or damaged
@@ -104,6 +108,11 @@ class Shipment(TimeStamped):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    reservation_held = models.BooleanField(
+        _("reservation held"),
+        default=False,
+        help_text=_("Its units are reserved at the origin until it is shipped or cancelled (dispatch)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -140,6 +149,15 @@ class Shipment(TimeStamped):
             models.CheckConstraint(
                 condition=~Q(status__in=DEPARTED) | Q(shipped_at__isnull=False),
                 name="shipment_shipped_at_when_departed",
+            ),
+            # Only a shipment that has not left (and is not cancelled) can hold units reserved at its origin.
+            models.CheckConstraint(
+                condition=Q(reservation_held=False)
+                | Q(
+                    status__in=[ShipmentStatus.CREATED, ShipmentStatus.PICKED, ShipmentStatus.EXCEPTION],
+                    shipped_at__isnull=True,
+                ),
+                name="shipment_reservation_only_before_departure",
             ),
             models.UniqueConstraint(
                 fields=["carrier", "tracking_number"],

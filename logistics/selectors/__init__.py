@@ -34,6 +34,8 @@ from logistics.selectors.stock import (  # noqa: F401
     stock_move_list,
     stock_moves_of,
     stock_on_hand,
+    warehouse_list,
+    warehouse_regions,
 )
 from logistics.selectors.turnover import (  # noqa: F401
     TurnoverReport,

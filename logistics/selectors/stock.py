@@ -26,6 +26,16 @@ def location_get(*, code: str) -> Location:
     return location
 
 
+def warehouse_list() -> QuerySet[Location]:
+    """The active warehouses, by code."""
+    return Location.objects.filter(kind=LocationKind.WAREHOUSE, is_active=True).order_by("code")
+
+
+def warehouse_regions() -> list[str]:
+    """The regions served by active warehouses, sorted (blank ones left out); one query."""
+    return sorted({region for region in warehouse_list().values_list("region", flat=True) if region})
+
+
 def stock_level_list() -> QuerySet[StockLevel]:
     return StockLevel.objects.select_related("item", "location").annotate(available_qty=F("on_hand") - F("reserved"))
 

@@ -23,12 +23,19 @@ from logistics.services.shipments import (  # noqa: F401
     ReceiptLineInput,
     ShipmentLineInput,
     shipment_cancel,
+    shipment_cancel_listener_register,
     shipment_create,
+    shipment_event_listener_register,
     shipment_event_post,
     shipment_receipt_listener_register,
     shipment_receive,
     shipment_ship_now,
     transit_location,
+)
+from logistics.services.shipments_picked import (  # noqa: F401
+    PickedShipment,
+    PickedShipmentInput,
+    shipments_picked_create,
 )
 from logistics.services.stock import (  # noqa: F401
     StockMoveInput,
@@ -37,5 +44,7 @@ from logistics.services.stock import (  # noqa: F401
     stock_move_post,
     stock_moves_post,
     stock_release,
+    stock_release_many,
     stock_reserve,
+    stock_reserve_many,
 )

@@ -4,9 +4,17 @@ Each write locks the shipment row first (``select_for_update``), so two scanners
 event, or a receipt racing a late event, are applied one after the other; the second sees the new
 status. Stock moves go through ``stock_moves_post``, so levels never go negative.
 
-Receipt listeners: a higher layer (retail, orders) registers a function with
-``shipment_receipt_listener_register``; it is called inside the receiving transaction with the
-shipment, to enqueue dispatch of waiting orders on commit. Logistics never imports those layers.
+Listeners: a higher layer (retail, orders) registers functions; logistics never imports those layers.
+
+- ``shipment_receipt_listener_register``: called inside the receiving transaction with the shipment,
+  to enqueue dispatch of waiting orders on commit;
+- ``shipment_cancel_listener_register``: called inside the cancelling transaction, before a held
+  reservation is released, so the order a dispatch shipment served can take its units back;
+- ``shipment_event_listener_register``: called inside the transaction after an event changed a
+  shipment's status (e.g. delivered), so an order can follow its shipments.
+
+A shipment holding a reservation (made by dispatch, ``logistics.services.shipments_picked_create``)
+gives it up when it is shipped (released and issued in the same transaction) or cancelled.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ from logistics.models import (
     ShipmentStatus,
     StockMoveReason,
 )
-from logistics.services.stock import StockMoveInput, stock_moves_post
+from logistics.services.stock import StockMoveInput, stock_moves_post, stock_release_many
 
 Status = ShipmentStatus
 MAX_LINES = 500
@@ -57,14 +65,36 @@ RECEIVABLE = [Status.SHIPPED, Status.IN_TRANSIT, Status.EXCEPTION, Status.DELIVE
 CANCELLABLE = [Status.CREATED, Status.PICKED]
 
 ReceiptListener = Callable[..., None]
+CancelListener = Callable[..., bool | None]
+EventListener = Callable[..., None]
 _RECEIPT_LISTENERS: list[ReceiptListener] = []
+_CANCEL_LISTENERS: list[CancelListener] = []
+_EVENT_LISTENERS: list[EventListener] = []
+
+
+def _register(listeners: list, fn):
+    if fn not in listeners:
+        listeners.append(fn)
+    return fn
 
 
 def shipment_receipt_listener_register(fn: ReceiptListener) -> ReceiptListener:
     """Call ``fn(shipment=..., acting_user=...)`` inside every receiving transaction; twice keeps one."""
-    if fn not in _RECEIPT_LISTENERS:
-        _RECEIPT_LISTENERS.append(fn)
-    return fn
+    return _register(_RECEIPT_LISTENERS, fn)
+
+
+def shipment_cancel_listener_register(fn: CancelListener) -> CancelListener:
+    """Call ``fn(shipment=..., acting_user=...)`` inside every cancelling transaction, before the shipment's
+    reservation (if it holds one) is released. A listener that returns True takes the reservation over:
+    the units stay reserved, held again by the order they came from. A refusal (``ApplicationError``)
+    refuses the cancellation. Twice keeps one."""
+    return _register(_CANCEL_LISTENERS, fn)
+
+
+def shipment_event_listener_register(fn: EventListener) -> EventListener:
+    """Call ``fn(shipment=..., status=..., acting_user=...)`` after an event changed a shipment's status,
+    inside that transaction (a replayed event changes nothing and calls nobody). Twice keeps one."""
+    return _register(_EVENT_LISTENERS, fn)
 
 
 @dataclass(frozen=True)
@@ -237,11 +267,22 @@ def _lines(shipment: Shipment) -> list[ShipmentLine]:
     return list(shipment.lines.select_related("item").order_by("pk"))
 
 
+def _reservation_release(shipment: Shipment, lines: list[ShipmentLine], *, acting_user: Any) -> None:
+    stock_release_many(
+        acting_user=acting_user,
+        quantities={(line.item_id, shipment.from_location_id): line.quantity for line in lines},
+    )
+
+
 def _depart(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
     """Shipped: to a location, the goods go into transit; to an external consignee, they leave stock
-    here (an issue from the origin, so the origin's turnover counts them as shipped)."""
+    here (an issue from the origin, so the origin's turnover counts them as shipped). A reservation the
+    shipment holds is released first, in the same transaction, so the units it kept are the ones leaving."""
     external = shipment.to_location_id is None
     transit = None if external else transit_location()
+    lines = _lines(shipment)
+    if shipment.reservation_held:
+        _reservation_release(shipment, lines, acting_user=acting_user)
     stock_moves_post(
         acting_user=acting_user,
         moved_at=when,
@@ -254,7 +295,7 @@ def _depart(shipment: Shipment, *, acting_user: Any, when: datetime) -> None:
                 reason=StockMoveReason.ISSUE if external else StockMoveReason.TRANSFER,
                 reference=f"{shipment.number} to {shipment.consignee}" if external else shipment.number,
             )
-            for line in _lines(shipment)
+            for line in lines
         ],
     )
 
@@ -319,12 +360,14 @@ def shipment_event_post(
     changes: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
     if status == Status.SHIPPED:
         _depart(shipment, acting_user=acting_user, when=when)
-        changes["shipped_at"] = when
+        changes.update(shipped_at=when, reservation_held=False)
     elif status == Status.DELIVERED:
         changes["delivered_at"] = when
     Shipment.objects.filter(pk=shipment.pk).update(**changes)
     shipment.refresh_from_db()
     _history(shipment, acting_user=acting_user, reason=f"event {status}")
+    for listener in _EVENT_LISTENERS:
+        listener(shipment=shipment, status=status, acting_user=acting_user)
     return EventResult(event, shipment, True)
 
 
@@ -449,12 +492,21 @@ def shipment_receive(
 
 @transaction.atomic
 def shipment_cancel(*, acting_user: Any, shipment: Shipment) -> Shipment:
-    """Cancel a shipment that has not left yet."""
+    """Cancel a shipment that has not left yet; a reservation it holds is released (or taken over by a
+    listener: the order it served holds the units again)."""
     shipment = _locked(shipment)
     if shipment.status not in CANCELLABLE:
         current = Status(shipment.status).label.lower()
         raise _refuse(f"{shipment.number} is {current}; only a shipment not yet shipped can be cancelled.", "status")
-    Shipment.objects.filter(pk=shipment.pk).update(status=Status.CANCELLED, updated_at=timezone.now())
+    # Listeners first: they lock their order before any stock level is touched, the order dispatch locks in.
+    taken_over = False
+    for listener in _CANCEL_LISTENERS:
+        taken_over = bool(listener(shipment=shipment, acting_user=acting_user)) or taken_over
+    if shipment.reservation_held and not taken_over:
+        _reservation_release(shipment, _lines(shipment), acting_user=acting_user)
+    Shipment.objects.filter(pk=shipment.pk).update(
+        status=Status.CANCELLED, reservation_held=False, updated_at=timezone.now()
+    )
     shipment.refresh_from_db()
     _history(shipment, acting_user=acting_user, reason="cancelled")
     return shipment

@@ -241,13 +241,43 @@ def stock_release(*, acting_user: Any, item: Item, location: Location, qty: int)
         .filter(reserved__gte=qty)
         .update(reserved=F("reserved") - qty, updated_at=timezone.now())
     ):
-        reserved = _level_for_update(item, location).values_list("reserved", flat=True).first() or 0
-        message = f"Only {reserved} of {item.sku} is reserved at {location.code}; cannot release {qty}."
-        raise ApplicationError(
-            message,
-            {"fields": {"qty": [message]}, "item": item.sku, "location": location.code, "reserved": reserved},
-        )
+        raise _release_refusal(item.pk, location.pk, qty)
     return StockLevel.objects.select_related("item", "location").get(item=item, location=location)
+
+
+def _release_refusal(item_id: int, location_id: int, qty: int) -> ApplicationError:
+    level = StockLevel.objects.filter(item_id=item_id, location_id=location_id).first()
+    item, location = Item.objects.get(pk=item_id), Location.objects.get(pk=location_id)
+    reserved = level.reserved if level else 0
+    message = f"Only {reserved} of {item.sku} is reserved at {location.code}; cannot release {qty}."
+    return ApplicationError(
+        message, {"fields": {"qty": [message]}, "item": item.sku, "location": location.code, "reserved": reserved}
+    )
+
+
+@transaction.atomic
+def stock_reserve_many(*, acting_user: Any, quantities: Mapping[tuple[int, int], int]) -> None:
+    """Reserve ``quantities[(item_id, location_id)]`` units: one conditional UPDATE per level, in (item,
+    location) order (the order moves lock levels in); refused, naming the available figure, when one is short."""
+    now = timezone.now()
+    for item_id, location_id in sorted(key for key, qty in quantities.items() if qty):
+        qty = _check_qty(quantities[(item_id, location_id)])
+        if not StockLevel.objects.filter(
+            item_id=item_id, location_id=location_id, on_hand__gte=F("reserved") + qty
+        ).update(reserved=F("reserved") + qty, updated_at=now):
+            raise _refuse_short(item_id, location_id, qty)
+
+
+@transaction.atomic
+def stock_release_many(*, acting_user: Any, quantities: Mapping[tuple[int, int], int]) -> None:
+    """Give back ``quantities[(item_id, location_id)]`` reserved units, one conditional UPDATE per level."""
+    now = timezone.now()
+    for item_id, location_id in sorted(key for key, qty in quantities.items() if qty):
+        qty = _check_qty(quantities[(item_id, location_id)])
+        if not StockLevel.objects.filter(item_id=item_id, location_id=location_id, reserved__gte=qty).update(
+            reserved=F("reserved") - qty, updated_at=now
+        ):
+            raise _release_refusal(item_id, location_id, qty)
 
 
 @transaction.atomic

@@ -65,14 +65,14 @@ class SalesActualAdmin(_ReadOnly, SimpleHistoryAdmin):
 class ConsumerOrderLineInline(_ReadOnly, admin.TabularInline):
     model = ConsumerOrderLine
     extra = 0
-    fields = ["item", "quantity"]
+    fields = ["item", "quantity", "dispatched_quantity"]
     readonly_fields = fields
 
 
 @admin.register(ConsumerOrder)
 class ConsumerOrderAdmin(_ReadOnly, SimpleHistoryAdmin):
-    list_display = ["number", "channel", "customer_ref", "requested_week", "status", "created_at"]
-    list_filter = ["status", "channel"]
+    list_display = ["number", "channel", "customer_ref", "requested_week", "region", "status", "created_at"]
+    list_filter = ["status", "channel", "region"]
     search_fields = ["number", "customer_ref", "idempotency_key"]
     date_hierarchy = "requested_week"
     inlines = [ConsumerOrderLineInline]

@@ -36,7 +36,7 @@ class ConsumerOrderLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConsumerOrderLine
-        fields = ["sku", "quantity"]
+        fields = ["sku", "quantity", "dispatched_quantity"]
         read_only_fields = fields
 
 
@@ -51,9 +51,11 @@ class ConsumerOrderSerializer(serializers.ModelSerializer):
             "channel",
             "customer_ref",
             "requested_week",
+            "region",
             "status",
             "lines",
             "paid_at",
+            "fulfilled_at",
             "cancelled_at",
             "created_at",
         ]
@@ -69,6 +71,7 @@ class ConsumerOrderInputSerializer(StrictInputSerializer):
     channel = serializers.ChoiceField(choices=ConsumerChannel.choices)
     customer_ref = serializers.CharField(max_length=100)
     requested_week = WeekField()
+    region = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     lines = ConsumerOrderLineInputSerializer(many=True, allow_empty=False, max_length=100)
 
 
@@ -118,6 +121,7 @@ class ConsumerOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 channel=fields["channel"],
                 customer_ref=fields["customer_ref"],
                 requested_week=fields["requested_week"],
+                region=fields["region"],
                 lines=[
                     services.ConsumerOrderLineInput(items[line["sku"].strip().upper()], line["quantity"])
                     for line in fields["lines"]

@@ -9,6 +9,12 @@ from orders.models.consumer import (  # noqa: F401
     ConsumerOrderLine,
     ConsumerOrderStatus,
 )
+from orders.models.dispatch import (  # noqa: F401
+    DispatchLine,
+    DispatchOrderKind,
+    DispatchRun,
+    DispatchTrigger,
+)
 from orders.models.forecasts import (  # noqa: F401
     GENERATED_METHODS,
     DemandSignal,

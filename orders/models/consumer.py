@@ -1,5 +1,10 @@
 """Consumer orders from the online shop, pre-sales and stores: committed demand by requested week.
 
+pending -> paid -> fulfilled (every unit on a dispatched shipment: dispatch on arrival, from a
+warehouse of the order's ship-to ``region``, or of any region when it is blank); pending or paid
+with nothing dispatched -> cancelled. A cancelled dispatch shipment gives its units back to waiting
+(and a fulfilled order back to paid).
+
 The shop posts each order once with an ``Idempotency-Key``; the key is unique in the database
 and the request's fingerprint is stored with it, so a replay returns the stored order and a
 reuse of the key for a different request is refused.
@@ -7,7 +12,7 @@ reuse of the key for a different request is refused.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -56,6 +61,13 @@ class ConsumerOrder(TimeStamped):
     channel = models.CharField(_("channel"), max_length=10, choices=ConsumerChannel.choices)
     customer_ref = models.CharField(_("customer reference"), max_length=100, validators=[validate_printable])
     requested_week = models.DateField(_("requested week (Monday)"))
+    region = models.CharField(
+        _("ship-to region"),
+        max_length=64,
+        blank=True,
+        validators=[validate_printable],
+        help_text=_("The region whose warehouses ship it; blank: any warehouse may."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ConsumerOrderStatus.choices, default=ConsumerOrderStatus.PENDING
     )
@@ -63,6 +75,7 @@ class ConsumerOrder(TimeStamped):
     request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -100,6 +113,11 @@ class ConsumerOrder(TimeStamped):
                 condition=~Q(status=ConsumerOrderStatus.PAID) | Q(paid_at__isnull=False),
                 name="consumerorder_paid_at_when_paid",
             ),
+            models.CheckConstraint(
+                condition=Q(status=ConsumerOrderStatus.FULFILLED, fulfilled_at__isnull=False, paid_at__isnull=False)
+                | (~Q(status=ConsumerOrderStatus.FULFILLED) & Q(fulfilled_at__isnull=True)),
+                name="consumerorder_fulfilled_at_when_fulfilled",
+            ),
         ]
         indexes = [models.Index(fields=["status", "requested_week"]), models.Index(fields=["requested_week"])]
 
@@ -118,6 +136,9 @@ class ConsumerOrderLine(models.Model):
         Item, on_delete=models.PROTECT, related_name="consumer_order_lines", verbose_name=_("item")
     )
     quantity = models.PositiveIntegerField(_("quantity"))
+    dispatched_quantity = models.PositiveIntegerField(
+        _("dispatched quantity"), default=0, help_text=_("Units on dispatched shipments (picked or later).")
+    )
 
     class Meta:
         verbose_name = _("consumer order line")
@@ -126,6 +147,9 @@ class ConsumerOrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="consumerorderline_quantity_positive"),
             models.UniqueConstraint(fields=["order", "item"], name="consumerorderline_item_once"),
+            models.CheckConstraint(
+                condition=Q(dispatched_quantity__lte=F("quantity")), name="consumerorderline_dispatched_within_quantity"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,20 @@ from orders.selectors.demand import (  # noqa: F401
     forecast_quantities,
     sales_actuals,
 )
+from orders.selectors.dispatch import (  # noqa: F401
+    WaitingGroup,
+    WaitingLine,
+    consumer_order_dispatches,
+    consumer_waiting_line_list,
+    consumer_waiting_lines,
+    demand_waits_at,
+    dispatch_run_get,
+    dispatch_run_list,
+    free_stock_serving,
+    waiting_demand,
+    waiting_lines_for,
+    waiting_summary,
+)
 from orders.selectors.forecasts import (  # noqa: F401
     Accuracy,
     GridCell,

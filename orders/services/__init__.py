@@ -7,6 +7,16 @@ from orders.services.consumer import (  # noqa: F401
     consumer_order_create,
     consumer_order_fingerprint,
     consumer_order_pay,
+    consumer_region_check,
+    consumer_shipment_cancelled,
+)
+from orders.services.dispatch import (  # noqa: F401
+    dispatch_items_check,
+    dispatch_on_allocation,
+    dispatch_on_receipt,
+    dispatch_plan,
+    dispatch_run,
+    dispatch_serving,
 )
 from orders.services.forecasts import (  # noqa: F401
     MAX_GENERATE_WEEKS,

@@ -5,7 +5,12 @@ order stores a SHA-256 fingerprint of its normalised request. The same key with 
 returns the stored order (``created`` is false); the same key with a different request is refused
 with ``IdempotencyKeyReused``. Two requests with one key racing each other both try to insert;
 the unique constraint lets one win, and the loser (inside a savepoint) returns the winner's order.
-Status changes are single conditional UPDATEs, so two cashiers cannot both cancel or pay.
+Paying is a single conditional UPDATE, so two cashiers cannot both pay; it enqueues dispatch on
+commit (the paid order may be served at once where stock is). Cancelling locks the order row, the lock
+dispatch takes too, and is refused while units of it are on a dispatched shipment.
+
+``region`` is the ship-to region: one of the regions the active warehouses serve, or blank (any
+warehouse may serve the order).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from erp.audit import user_or_none
@@ -25,13 +31,17 @@ from erp.errors import ApplicationError
 from erp.models import Item
 from erp.validators import validate_printable
 from erp.weeks import IsoWeek, business_date
+from logistics.selectors import warehouse_regions
 from orders.models import (
     ConsumerChannel,
     ConsumerOrder,
     ConsumerOrderCounter,
     ConsumerOrderLine,
     ConsumerOrderStatus,
+    DispatchLine,
+    DispatchOrderKind,
 )
+from orders.selectors.dispatch import free_stock_serving
 from orders.services.forecasts import _check_product, week_check
 
 Status = ConsumerOrderStatus
@@ -66,7 +76,12 @@ def _check_key(key: Any) -> str:
 
 
 def consumer_order_fingerprint(
-    *, channel: str, customer_ref: str, requested_week: IsoWeek, lines: Sequence[ConsumerOrderLineInput]
+    *,
+    channel: str,
+    customer_ref: str,
+    requested_week: IsoWeek,
+    lines: Sequence[ConsumerOrderLineInput],
+    region: str = "",
 ) -> str:
     """SHA-256 of the normalised request: what makes two requests 'the same order'."""
     canonical = {
@@ -75,6 +90,8 @@ def consumer_order_fingerprint(
         "requested_week": requested_week.key,
         "lines": sorted([line.item.sku, line.quantity] for line in lines),
     }
+    if region:  # orders made before regions existed keep their fingerprint
+        canonical["region"] = region.strip().casefold()
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -86,6 +103,20 @@ def _replay(order: ConsumerOrder, fingerprint: str, key: str) -> ConsumerOrder:
             {"header": "Idempotency-Key", "order": order.number, "code": "idempotency_key_reused"},
         )
     return order
+
+
+def consumer_region_check(region: Any) -> str:
+    """Blank, or a region an active warehouse serves (matched ignoring case; its own spelling is kept)."""
+    if region is None or (isinstance(region, str) and not region.strip()):
+        return ""
+    known = warehouse_regions()
+    text = region.strip() if isinstance(region, str) else str(region)
+    found = next((name for name in known if name.casefold() == text.casefold()), None)
+    if found is None:
+        choices = ", ".join(known) or "(none yet)"
+        message = f"No warehouse serves the region '{text}'; use one of {choices}, or leave it blank."
+        raise ApplicationError(message, {"fields": {"region": [message]}})
+    return found
 
 
 def _next_number() -> str:
@@ -149,6 +180,7 @@ def consumer_order_create(
     customer_ref: str,
     requested_week: IsoWeek | str,
     lines: Sequence[ConsumerOrderLineInput],
+    region: str = "",
 ) -> tuple[ConsumerOrder, bool]:
     """Create a consumer order once per ``idempotency_key``: returns (order, created)."""
     key = _check_key(idempotency_key)
@@ -157,11 +189,14 @@ def consumer_order_create(
         # A replay returns the stored order even once its requested week has passed.
         week = requested_week if isinstance(requested_week, IsoWeek) else IsoWeek.parse(requested_week)
         ref = customer_ref.strip() if isinstance(customer_ref, str) else customer_ref
-        fingerprint = consumer_order_fingerprint(channel=channel, customer_ref=ref, requested_week=week, lines=lines)
+        fingerprint = consumer_order_fingerprint(
+            channel=channel, customer_ref=ref, requested_week=week, lines=lines, region=region or ""
+        )
         return _replay(stored, fingerprint, key), False
     customer_ref, week = _check(channel, customer_ref, requested_week, lines)
+    region = consumer_region_check(region)
     fingerprint = consumer_order_fingerprint(
-        channel=channel, customer_ref=customer_ref, requested_week=week, lines=lines
+        channel=channel, customer_ref=customer_ref, requested_week=week, lines=lines, region=region
     )
     try:
         with transaction.atomic():
@@ -170,6 +205,7 @@ def consumer_order_create(
                 channel=channel,
                 customer_ref=customer_ref,
                 requested_week=week.monday,
+                region=region,
                 idempotency_key=key,
                 request_fingerprint=fingerprint,
                 created_by=user_or_none(acting_user),
@@ -189,39 +225,95 @@ def consumer_order_create(
     return order, True
 
 
-def _transition(order: ConsumerOrder, *, allowed: list[str], to: str, doing: str, acting_user: Any, **fields):
-    now = timezone.now()
-    if not ConsumerOrder.objects.filter(pk=order.pk, status__in=allowed).update(status=to, updated_at=now, **fields):
-        current = ConsumerOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
-        shown = Status(current).label.lower() if current else "gone"
-        allowed_text = " or ".join(str(Status(s).label).lower() for s in allowed)
-        raise ApplicationError(
-            f"{order.number} is {shown}; only a {allowed_text} order can be {doing}.",
-            {"fields": {"status": [f"The order is {shown}."]}, "status": current},
-        )
-    order = ConsumerOrder.objects.get(pk=order.pk)
-    ConsumerOrder.history.bulk_history_create(
-        [order], update=True, default_user=user_or_none(acting_user), default_change_reason=doing
+def _refuse_status(order: ConsumerOrder, current: str | None, allowed: list[str], doing: str) -> ApplicationError:
+    shown = Status(current).label.lower() if current else "gone"
+    allowed_text = " or ".join(str(Status(s).label).lower() for s in allowed)
+    return ApplicationError(
+        f"{order.number} is {shown}; only a {allowed_text} order can be {doing}.",
+        {"fields": {"status": [f"The order is {shown}."]}, "status": current},
     )
-    return order
+
+
+def _history(order: ConsumerOrder, *, acting_user: Any, reason: str) -> None:
+    ConsumerOrder.history.bulk_history_create(
+        [order], update=True, default_user=user_or_none(acting_user), default_change_reason=reason
+    )
 
 
 @transaction.atomic
 def consumer_order_pay(*, acting_user: Any, order: ConsumerOrder) -> ConsumerOrder:
-    """Record the payment of a pending order."""
-    return _transition(
-        order, allowed=[Status.PENDING], to=Status.PAID, doing="paid", acting_user=acting_user, paid_at=timezone.now()
-    )
+    """Record the payment of a pending order; when stock is free where it may be served, those warehouses
+    dispatch it after the commit (``orders.tasks.dispatch_serving_task``)."""
+    from orders.tasks import dispatch_serving_task
+
+    now = timezone.now()
+    allowed = [Status.PENDING]
+    if not ConsumerOrder.objects.filter(pk=order.pk, status__in=allowed).update(
+        status=Status.PAID, paid_at=now, updated_at=now
+    ):
+        current = ConsumerOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+        raise _refuse_status(order, current, allowed, "paid")
+    order = ConsumerOrder.objects.get(pk=order.pk)
+    _history(order, acting_user=acting_user, reason="paid")
+    item_ids = sorted(order.lines.values_list("item_id", flat=True))
+    if free_stock_serving(item_ids=item_ids, region=order.region):
+        user = user_or_none(acting_user)
+        transaction.on_commit(
+            lambda: dispatch_serving_task.delay(item_ids, order.region, "payment", user.pk if user else None)
+        )
+    return order
 
 
 @transaction.atomic
 def consumer_order_cancel(*, acting_user: Any, order: ConsumerOrder) -> ConsumerOrder:
-    """Cancel a pending or paid order; it stops counting as committed demand."""
-    return _transition(
-        order,
-        allowed=[Status.PENDING, Status.PAID],
-        to=Status.CANCELLED,
-        doing="cancelled",
-        acting_user=acting_user,
-        cancelled_at=timezone.now(),
+    """Cancel a pending or paid order with nothing dispatched; it stops counting as committed demand.
+
+    The order row is locked first (dispatch locks it too), so a cancellation and a dispatch of the same
+    order happen one after the other and the second sees what the first did."""
+    allowed = [Status.PENDING, Status.PAID]
+    locked = ConsumerOrder.objects.select_for_update().filter(pk=order.pk).first()
+    if locked is None or locked.status not in allowed:
+        raise _refuse_status(order, locked.status if locked else None, allowed, "cancelled")
+    sent = list(
+        ConsumerOrderLine.objects.filter(order=locked, dispatched_quantity__gt=0).values_list(
+            "item__sku", "dispatched_quantity"
+        )
     )
+    if sent:
+        what = ", ".join(f"{quantity} {sku}" for sku, quantity in sent)
+        raise ApplicationError(
+            f"{locked.number} has units on a dispatched shipment ({what}); cancel the shipment first.",
+            {"fields": {"status": ["Units are dispatched."]}, "dispatched": dict(sent)},
+        )
+    now = timezone.now()
+    ConsumerOrder.objects.filter(pk=locked.pk).update(status=Status.CANCELLED, cancelled_at=now, updated_at=now)
+    locked.refresh_from_db()
+    _history(locked, acting_user=acting_user, reason="cancelled")
+    return locked
+
+
+def consumer_shipment_cancelled(*, shipment: Any, acting_user: Any) -> bool:
+    """Cancel listener: a dispatch shipment of a consumer order gives its units back to waiting, and a
+    fulfilled order goes back to paid. The shipment's reservation is released (returns False)."""
+    carried = list(
+        DispatchLine.objects.filter(shipment=shipment, order_kind=DispatchOrderKind.CONSUMER).values_list(
+            "order_number", "item_id", "quantity"
+        )
+    )
+    if not carried:
+        return False
+    for number in sorted({number for number, _, _ in carried}):
+        order = ConsumerOrder.objects.select_for_update().get(number=number)
+        for _, item_id, quantity in (row for row in carried if row[0] == number):
+            ConsumerOrderLine.objects.filter(order=order, item_id=item_id).update(
+                dispatched_quantity=F("dispatched_quantity") - quantity
+            )
+        reason = f"shipment {shipment.number} cancelled: units wait again"
+        if order.status == Status.FULFILLED:
+            ConsumerOrder.objects.filter(pk=order.pk).update(
+                status=Status.PAID, fulfilled_at=None, updated_at=timezone.now()
+            )
+            order.refresh_from_db()
+            reason = f"shipment {shipment.number} cancelled: back to paid"
+        _history(order, acting_user=acting_user, reason=reason)
+    return False

@@ -21,9 +21,11 @@ EXPORT_COLUMNS = [
     SheetColumn("channel", 10),
     SheetColumn("customer_ref", 20),
     SheetColumn("requested_week", 12),
+    SheetColumn("region", 12),
     SheetColumn("status", 10),
     SheetColumn("sku", 16),
     SheetColumn("quantity", 10, "0"),
+    SheetColumn("dispatched", 10, "0"),
     SheetColumn("created_at", 18),
 ]
 
@@ -32,7 +34,7 @@ class ConsumerOrderListView(TempoListView):
     permission_required = "orders.view_consumerorder"
     filterset_class = ConsumerOrderFilter
     template_name = "orders/consumer_order_list.html"
-    sortable = ("number", "channel", "requested_week", "status", "created_at")
+    sortable = ("number", "channel", "requested_week", "region", "status", "created_at")
     default_sort = "-created_at"
     queryset = selectors.consumer_order_list()
 
@@ -46,9 +48,11 @@ class ConsumerOrderListView(TempoListView):
                         order.channel,
                         order.customer_ref,
                         IsoWeek.of(order.requested_week).key,
+                        order.region,
                         order.status,
                         line.item.sku,
                         line.quantity,
+                        line.dispatched_quantity,
                         order.created_at.strftime("%Y-%m-%d %H:%M"),
                     ]
                     for order in filterset.qs
@@ -73,11 +77,13 @@ class ConsumerOrderDetailView(StaffPageMixin, DetailView):
         context["lines"] = order.lines.all()
         context["week"] = IsoWeek.of(order.requested_week)
         context["trail"] = audit_trail(order)
+        context["dispatches"] = selectors.consumer_order_dispatches(order)
         context["can_pay"] = order.status == ConsumerOrderStatus.PENDING and user.has_perm("orders.pay_consumerorder")
-        context["can_cancel"] = order.status in (
-            ConsumerOrderStatus.PENDING,
-            ConsumerOrderStatus.PAID,
-        ) and user.has_perm("orders.cancel_consumerorder")
+        context["can_cancel"] = (
+            order.status in (ConsumerOrderStatus.PENDING, ConsumerOrderStatus.PAID)
+            and not any(line.dispatched_quantity for line in context["lines"])
+            and user.has_perm("orders.cancel_consumerorder")
+        )
         return context
 
 

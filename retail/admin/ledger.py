@@ -8,7 +8,14 @@ release the prepayment; the admin shows them with their lines, reservations and 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from retail.models import OrderLineReservation, PrepaymentAccount, PrepaymentEntry, RetailerOrder, RetailerOrderLine
+from retail.models import (
+    OrderLineReservation,
+    OrderLineShipment,
+    PrepaymentAccount,
+    PrepaymentEntry,
+    RetailerOrder,
+    RetailerOrderLine,
+)
 
 
 class _ReadOnly:
@@ -60,3 +67,10 @@ class OrderLineReservationAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ["line", "location", "quantity"]
     list_select_related = ["line__order", "line__item", "location"]
     search_fields = ["line__order__number", "location__code"]
+
+
+@admin.register(OrderLineShipment)
+class OrderLineShipmentAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["line", "shipment", "quantity"]
+    list_select_related = ["line__order", "line__item", "shipment"]
+    search_fields = ["line__order__number", "shipment__number"]

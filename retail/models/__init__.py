@@ -10,6 +10,7 @@ from retail.models.orders import (  # noqa: F401
     RETAILER_COMMITTED_STATUSES,
     RETAILER_ORDER_NUMBER_PATTERN,
     OrderLineReservation,
+    OrderLineShipment,
     RetailerOrder,
     RetailerOrderCounter,
     RetailerOrderLine,

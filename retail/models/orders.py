@@ -2,7 +2,14 @@
 
 draft -> confirmed (holds quantity x price on the prepayment account) -> allocated (an allocation
 run settled every line: ``allocated_quantity`` is reserved in stock, the rest's hold released)
--> shipped (the hold is captured) -> delivered; draft or confirmed -> cancelled (the hold released).
+-> shipped (every allocated unit is on a dispatched shipment; the hold is captured) -> delivered
+(all its shipments delivered, or marked by hand); draft, confirmed or allocated with nothing
+dispatched -> cancelled (the hold and the reservations released).
+
+A line's allocated units are always either reserved in a warehouse (``OrderLineReservation``) or on
+a dispatched outbound shipment (``OrderLineShipment``, summed in ``shipped_quantity``):
+allocated = reserved + shipped. Dispatch hands a reservation to the shipment; cancelling the
+shipment hands it back.
 """
 
 from decimal import Decimal
@@ -16,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from erp.models import Item, TimeStamped
 from erp.validators import validate_printable
-from logistics.models import Location
+from logistics.models import Location, Shipment
 from retail.models.prepayments import MONEY, from_cents
 from retail.models.retailers import Retailer
 
@@ -137,7 +144,9 @@ class RetailerOrderLine(models.Model):
     allocated_quantity = models.PositiveIntegerField(
         _("allocated quantity"), null=True, blank=True, help_text=_("Empty until an allocation run settles the line.")
     )
-    shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), default=0)
+    shipped_quantity = models.PositiveIntegerField(
+        _("shipped quantity"), default=0, help_text=_("Units on dispatched shipments (picked or later, not cancelled).")
+    )
 
     class Meta:
         verbose_name = _("retailer order line")
@@ -188,3 +197,28 @@ class OrderLineReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} @ {self.location_id}: {self.quantity}"
+
+
+class OrderLineShipment(models.Model):
+    """Units of one order line carried by one dispatched outbound shipment (the shipment's reference is the
+    order number); removed when the shipment is cancelled, so the rows add up to ``shipped_quantity``."""
+
+    line = models.ForeignKey(
+        RetailerOrderLine, on_delete=models.CASCADE, related_name="shipment_links", verbose_name=_("order line")
+    )
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.PROTECT, related_name="retailer_order_lines", verbose_name=_("shipment")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("order line shipment")
+        verbose_name_plural = _("order line shipments")
+        ordering = ["line", "shipment"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderlineshipment_quantity_positive"),
+            models.UniqueConstraint(fields=["line", "shipment"], name="orderlineshipment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} on {self.shipment_id}: {self.quantity}"

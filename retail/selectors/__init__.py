@@ -9,6 +9,13 @@ from retail.selectors.allocations import (  # noqa: F401
     allocation_waiting_demand,
 )
 from retail.selectors.demand import retailer_committed_demand  # noqa: F401
+from retail.selectors.fulfilment import (  # noqa: F401
+    RetailerWaitingLine,
+    retailer_order_shipments,
+    retailer_waiting_line_list,
+    retailer_waiting_lines,
+    retailer_waiting_order_ids,
+)
 from retail.selectors.portal import (  # noqa: F401
     portal_dashboard,
     portal_order,

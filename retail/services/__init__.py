@@ -1,11 +1,22 @@
 """Retail's writes, one module per area; re-exported here so callers import from ``retail.services``."""
 
 from retail.services.allocations import (  # noqa: F401
+    allocation_applied_listener_register,
     allocation_run_apply,
     allocation_run_execute,
     allocation_run_preview,
     prepayment_weights,
 )
+from retail.services.fulfilment import (  # noqa: F401
+    RetailerLineDispatch,
+    retailer_dispatch_record,
+    retailer_handover,
+    retailer_order_ship,
+    retailer_orders_lock,
+    retailer_shipment_cancelled,
+    retailer_shipment_event,
+)
+from retail.services.ledger_bulk import prepayment_entries_bulk_post  # noqa: F401
 from retail.services.orders import (  # noqa: F401
     CANCELLABLE,
     IdempotencyKeyReused,
@@ -17,7 +28,6 @@ from retail.services.orders import (  # noqa: F401
     retailer_order_create,
     retailer_order_deliver,
     retailer_order_place,
-    retailer_order_ship,
     retailer_order_submit,
 )
 from retail.services.prepayments import (  # noqa: F401

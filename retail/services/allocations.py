@@ -9,9 +9,9 @@ nothing else changes. ``allocation_run_apply`` makes it real in one transaction:
   and then sees the reservations and the smaller hold);
 - a stale preview is refused: a line cancelled, settled or changed since, a new line waiting for the
   product, or less stock available than the run allocates. Re-run the preview then;
-- stock is reserved per warehouse (warehouses in location-code order, lines in the run's order), one
-  conditional UPDATE per warehouse through ``logistics.services.stock_reserve``, and recorded as
-  ``OrderLineReservation`` rows;
+- stock is reserved per warehouse, one conditional UPDATE per warehouse through
+  ``logistics.services.stock_reserve``, and recorded as ``OrderLineReservation`` rows: each line (in the
+  run's order) first in the warehouses of its retailer's region, then in the others, by location code;
 - every line's ``allocated_quantity`` is set, and the hold of what it did not get is released: one
   ledger entry per order, one conditional UPDATE per account (``held >= amount``, the ledger's rule);
 - an order whose lines are all settled becomes ``allocated``; each retailer gets one portal notice.
@@ -29,7 +29,7 @@ For ``pro_rata`` the stored weight is the requested quantity, for ``fcfs`` 0 (or
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -52,8 +52,6 @@ from retail.models import (
     AllocationRunStatus,
     NoticeKind,
     OrderLineReservation,
-    PrepaymentAccount,
-    PrepaymentEntry,
     PrepaymentEntryKind,
     RetailerNotice,
     RetailerOrder,
@@ -64,10 +62,21 @@ from retail.models import (
 )
 from retail.selectors.allocation_math import Candidate, allocate
 from retail.selectors.allocations import allocation_candidates
+from retail.services.ledger_bulk import prepayment_entries_bulk_post
 
 Status = RetailerOrderStatus
 MAX_QUANTITY = 100_000_000
-CHUNK = 500
+
+AppliedListener = Callable[..., None]
+_APPLIED_LISTENERS: list[AppliedListener] = []
+
+
+def allocation_applied_listener_register(fn: AppliedListener) -> AppliedListener:
+    """Call ``fn(run=..., acting_user=...)`` inside the transaction that applies a run (the orders layer
+    enqueues dispatch of the reserved units on commit); twice keeps one."""
+    if fn not in _APPLIED_LISTENERS:
+        _APPLIED_LISTENERS.append(fn)
+    return fn
 
 
 def _refuse(message: str, field: str | None = None, **extra: Any) -> ApplicationError:
@@ -243,7 +252,9 @@ def _check_fresh(run: AllocationRun, lines: list[dict], orders: dict[int, dict])
 
 
 def _reserve(*, acting_user: Any, run: AllocationRun, lines: list[dict]) -> None:
-    """Reserve each line's units in the warehouses (by location code), one UPDATE per warehouse used."""
+    """Reserve each line's units in the warehouses, one UPDATE per warehouse used: first in the warehouses
+    of the line's retailer's region (by location code), so dispatch ships from the nearest, then, for what
+    those cannot cover, in the others by code. Lines are served in the run's order in both passes."""
     item = run.item
     levels = list(
         StockLevel.objects.select_for_update()
@@ -257,90 +268,34 @@ def _reserve(*, acting_user: Any, run: AllocationRun, lines: list[dict]) -> None
         raise _refuse_above_stock(item, run.allocated_total, available, stale=True)
     locations = {loc.pk: loc for loc in Location.objects.filter(pk__in=[pk for pk, value in free.items() if value > 0])}
     warehouses = sorted(locations.values(), key=lambda loc: loc.code)
-    reservations = []
+    reserved: dict[tuple[int, int], int] = defaultdict(int)
+    need = {line["order_line_id"]: line["allocated"] for line in lines}
+    for in_region in (True, False):
+        for line in lines:
+            for warehouse in warehouses:
+                if not need[line["order_line_id"]]:
+                    break
+                if in_region and warehouse.region != line["region"]:
+                    continue
+                take = min(need[line["order_line_id"]], free[warehouse.pk])
+                if take > 0:
+                    reserved[(line["order_line_id"], warehouse.pk)] += take
+                    free[warehouse.pk] -= take
+                    need[line["order_line_id"]] -= take
     per_warehouse: dict[int, int] = defaultdict(int)
-    position = 0
-    for line in lines:
-        need = line["allocated"]
-        while need:
-            warehouse = warehouses[position]
-            take = min(need, free[warehouse.pk])
-            if take:
-                reservations.append({"line_id": line["order_line_id"], "location_id": warehouse.pk, "quantity": take})
-                per_warehouse[warehouse.pk] += take
-                free[warehouse.pk] -= take
-                need -= take
-            if not free[warehouse.pk]:
-                position += 1
+    for (_, location_id), quantity in reserved.items():
+        per_warehouse[location_id] += quantity
     for location_id in sorted(per_warehouse):
         stock_reserve(
             acting_user=acting_user, item=item, location=locations[location_id], qty=per_warehouse[location_id]
         )
-    insert_rows(OrderLineReservation, reservations)
-
-
-def _release_holds(
-    *, acting_user: Any, release: dict[int, int], orders: dict[int, dict], note: str, now: datetime
-) -> None:
-    """Give back ``release[order id]`` fen of each order's hold: one entry per order, one conditional UPDATE
-    per 500 accounts (each account's row: ``held >= amount``, the ledger's rule)."""
-    release = {order_id: cents for order_id, cents in release.items() if cents > 0}
-    if not release:
-        return
-    by_account: dict[int, list[int]] = defaultdict(list)
-    for order_id in sorted(release):
-        by_account[orders[order_id]["account_id"]].append(order_id)
-    totals = {account_id: sum(release[o] for o in order_ids) for account_id, order_ids in by_account.items()}
-    accounts = {
-        row[0]: row[1:]
-        for row in PrepaymentAccount.objects.select_for_update()
-        .filter(pk__in=list(by_account))
-        .order_by("pk")
-        .values_list("pk", "balance_cents", "held_cents")
-    }
-    account_ids = sorted(by_account)
-    table = PrepaymentAccount._meta.db_table
-    for start in range(0, len(account_ids), CHUNK):
-        chunk = account_ids[start : start + CHUNK]
-        # One statement for many accounts; each row keeps the ledger's rule in the WHERE clause.
-        # (Plain SQL: Django compiles a 500-branch Case expression far slower than the database runs it.)
-        amount = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(chunk)) + " END"
-        pairs = [value for pk in chunk for value in (pk, totals[pk])]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET held_cents = held_cents - {amount}, updated_at = %s "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND held_cents >= {amount}",
-                [*pairs, now, *chunk, *pairs],
-            )
-            moved = cursor.rowcount
-        if moved != len(chunk):
-            short = next(pk for pk in chunk if accounts[pk][1] < totals[pk])
-            code = orders[by_account[short][0]]["code"]
-            raise _refuse(
-                f"Only {from_cents(accounts[short][1])} CNY is held for {code}; "
-                f"cannot release {from_cents(totals[short])}."
-            )
-    user_id = user_or_none(acting_user).pk if user_or_none(acting_user) else None
-    entries = []
-    for account_id in account_ids:
-        balance, held = accounts[account_id]
-        for order_id in by_account[account_id]:
-            held -= release[order_id]
-            entries.append(
-                {
-                    "account_id": account_id,
-                    "kind": PrepaymentEntryKind.RELEASE,
-                    "amount_cents": release[order_id],
-                    "balance_after_cents": balance,
-                    "held_after_cents": held,
-                    "reference": orders[order_id]["number"],
-                    "note": note,
-                    "order_id": order_id,
-                    "created_at": now,
-                    "created_by_id": user_id,
-                }
-            )
-    insert_rows(PrepaymentEntry, entries)
+    insert_rows(
+        OrderLineReservation,
+        [
+            {"line_id": line_id, "location_id": location_id, "quantity": quantity}
+            for (line_id, location_id), quantity in sorted(reserved.items())
+        ],
+    )
 
 
 def _notices(run: AllocationRun, lines: list[dict], orders: dict[int, dict], now: datetime) -> None:
@@ -382,7 +337,12 @@ def allocation_run_apply(*, acting_user: Any, run: AllocationRun) -> AllocationR
         )
     lines = list(
         run.lines.order_by("order_line__order__confirmed_at", "order_line_id").values(
-            "order_line_id", "retailer_id", "requested", "allocated", order_id=F("order_line__order_id")
+            "order_line_id",
+            "retailer_id",
+            "requested",
+            "allocated",
+            order_id=F("order_line__order_id"),
+            region=F("retailer__region"),
         )
     )
     order_ids = sorted({line["order_id"] for line in lines})
@@ -425,8 +385,13 @@ def allocation_run_apply(*, acting_user: Any, run: AllocationRun) -> AllocationR
     release: dict[int, int] = defaultdict(int)
     for line in lines:
         release[line["order_id"]] += to_cents((line["requested"] - line["allocated"]) * line["unit_price"])
-    _release_holds(
-        acting_user=acting_user, release=release, orders=orders, note=f"allocation run {run.pk}: not allocated", now=now
+    prepayment_entries_bulk_post(
+        acting_user=acting_user,
+        kind=PrepaymentEntryKind.RELEASE,
+        amounts=release,
+        orders=orders,
+        note=f"allocation run {run.pk}: not allocated",
+        now=now,
     )
     waiting = set(
         RetailerOrderLine.objects.filter(order_id__in=_run_orders(run), allocated_quantity__isnull=True)
@@ -462,6 +427,8 @@ def allocation_run_apply(*, acting_user: Any, run: AllocationRun) -> AllocationR
         status=AllocationRunStatus.APPLIED, applied_at=now, applied_by=user_or_none(acting_user)
     )
     run.refresh_from_db()
+    for listener in _APPLIED_LISTENERS:
+        listener(run=run, acting_user=acting_user)
     return run
 
 

@@ -1,4 +1,6 @@
-"""Retailer orders: create (draft), confirm (hold the prepayment), cancel (release it), ship and deliver.
+"""Retailer orders: create (draft), confirm (hold the prepayment), cancel (release it) and deliver.
+
+Shipping (dispatch onto shipments) is in ``retail.services.fulfilment``.
 
 Status changes lock the order row first (``select_for_update``), so two clerks cannot confirm or
 cancel the same order twice; money moves through ``prepayment_entry_post``, whose conditional
@@ -24,9 +26,9 @@ from erp.errors import ApplicationError
 from erp.models import Item, ItemKind, ItemLifecycle
 from erp.selectors import prices_in_force
 from erp.weeks import IsoWeek, business_date
-from logistics.models import StockMove
-from logistics.services import StockMoveInput, stock_moves_post, stock_release
+from logistics.services import stock_release
 from retail.models import (
+    OrderLineShipment,
     PrepaymentEntryKind,
     Retailer,
     RetailerOrder,
@@ -306,9 +308,19 @@ def _reservations_release(*, acting_user: Any, order: RetailerOrder) -> None:
 
 @transaction.atomic
 def retailer_order_cancel(*, acting_user: Any, order: RetailerOrder, reason: str = "") -> RetailerOrder:
-    """Cancel a draft, confirmed or allocated order: its hold and its stock reservations are released."""
+    """Cancel a draft, confirmed or allocated order: its hold and its stock reservations are released.
+    Refused while units of it are on a dispatched shipment: cancel that shipment first."""
     order = _locked(order, allowed=CANCELLABLE, doing="cancelled")
     reason = _text(reason, field="reason", max_length=200)
+    on_shipments = sorted(
+        set(OrderLineShipment.objects.filter(line__order=order).values_list("shipment__number", flat=True))
+    )
+    if on_shipments:
+        raise ApplicationError(
+            f"{order.number} has units on dispatched shipment{'s' if len(on_shipments) > 1 else ''} "
+            f"{', '.join(on_shipments)}; cancel {'them' if len(on_shipments) > 1 else 'it'} first.",
+            {"fields": {"status": ["Units are on shipments."]}, "shipments": on_shipments},
+        )
     _reservations_release(acting_user=acting_user, order=order)
     order_hold_release(acting_user=acting_user, order=order, cents=order.held_cents, note=reason or "order cancelled")
     now = timezone.now()
@@ -319,53 +331,9 @@ def retailer_order_cancel(*, acting_user: Any, order: RetailerOrder, reason: str
 
 
 @transaction.atomic
-def retailer_order_ship(*, acting_user: Any, order: RetailerOrder) -> RetailerOrder:
-    """Ship what was allocated: the reserved stock leaves its warehouses and the hold is captured."""
-    order = _locked(order, allowed=[Status.ALLOCATED], doing="shipped")
-    lines = list(order.lines.select_related("item").prefetch_related("reservations__location"))
-    moves = []
-    for line in lines:
-        for reservation in line.reservations.all():
-            stock_release(
-                acting_user=acting_user, item=line.item, location=reservation.location, qty=reservation.quantity
-            )
-            moves.append(
-                StockMoveInput(
-                    item=line.item,
-                    qty=reservation.quantity,
-                    from_location=reservation.location,
-                    to_location=None,
-                    reason=StockMove.Reason.ISSUE,
-                    reference=f"{order.number} to {order.retailer.code}",
-                )
-            )
-    if moves:
-        stock_moves_post(acting_user=acting_user, moves=moves)
-    for line in lines:
-        line.reservations.all().delete()
-    RetailerOrderLine.objects.filter(order=order).update(shipped_quantity=F("allocated_quantity"))
-    if order.held_cents:
-        prepayment_entry_post(
-            acting_user=acting_user,
-            account_id=order.retailer.prepayment_account.pk,
-            kind=PrepaymentEntryKind.CAPTURE,
-            cents=order.held_cents,
-            reference=order.number,
-            note="order shipped",
-            order=order,
-        )
-    now = timezone.now()
-    RetailerOrder.objects.filter(pk=order.pk).update(
-        status=Status.SHIPPED, held_cents=0, shipped_at=now, updated_at=now
-    )
-    order.refresh_from_db()
-    _history(order, acting_user=acting_user, reason="shipped")
-    return order
-
-
-@transaction.atomic
 def retailer_order_deliver(*, acting_user: Any, order: RetailerOrder) -> RetailerOrder:
-    """Record that a shipped order reached the retailer."""
+    """Record by hand that a shipped order reached the retailer (it also happens by itself when its last
+    shipment is delivered)."""
     order = _locked(order, allowed=[Status.SHIPPED], doing="marked delivered")
     now = timezone.now()
     RetailerOrder.objects.filter(pk=order.pk).update(status=Status.DELIVERED, delivered_at=now, updated_at=now)

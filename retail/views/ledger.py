@@ -32,7 +32,7 @@ from retail import services
 from retail.exports import MONEY_FORMAT, statement_sheet_response
 from retail.filters.ledger import IsoWeekFormField, PrepaymentAccountFilter, PrepaymentEntryFilter, RetailerOrderFilter
 from retail.models import Retailer, RetailerOrder, RetailerOrderStatus, from_cents
-from retail.selectors import prepayment_statement, statement_default_period
+from retail.selectors import prepayment_statement, retailer_order_shipments, statement_default_period
 from retail.selectors.ledger import (
     prepayment_account_list,
     prepayment_entries_visible_to,
@@ -394,10 +394,13 @@ class RetailerOrderDetailView(StaffPageMixin, DetailView):
             total=sum((line.amount for line in lines), start=from_cents(0)),
             entries=retailer_order_entries(order) if user.has_perm(VIEW_ENTRY) else None,
             allocation_lines=retailer_order_allocation_lines(order),
+            shipments=list(retailer_order_shipments(order)),
             trail=audit_trail(order),
             cancel_form=CancelForm(),
             can_confirm=status == RetailerOrderStatus.DRAFT and user.has_perm(CONFIRM_ORDER),
-            can_cancel=status in services.CANCELLABLE and user.has_perm(CANCEL_ORDER),
+            can_cancel=status in services.CANCELLABLE
+            and not any(line.shipped_quantity for line in lines)
+            and user.has_perm(CANCEL_ORDER),
             can_ship=status == RetailerOrderStatus.ALLOCATED and user.has_perm(SHIP_ORDER),
             can_deliver=status == RetailerOrderStatus.SHIPPED and user.has_perm(SHIP_ORDER),
             can_view_statement=user.has_perms((VIEW_ACCOUNT, VIEW_ENTRY)),
@@ -447,7 +450,7 @@ class RetailerOrderCancelView(_RetailerOrderActionView):
 
 class RetailerOrderShipView(_RetailerOrderActionView):
     permission_required = (VIEW_ORDER, SHIP_ORDER)
-    done = _("%(number)s is shipped; the held prepayment is captured.")
+    done = _("%(number)s is on picked shipments from where its stock was reserved; the held prepayment is captured.")
 
     def perform(self, order):
         return services.retailer_order_ship(acting_user=self.request.user, order=order)

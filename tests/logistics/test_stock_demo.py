@@ -2,10 +2,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from logistics.demo_stock import seed_stock
-from logistics.models import Factory, Location, StockLevel, StockMove
+from logistics.models import Factory, Location, ShipmentLine, StockLevel, StockMove
 from logistics.selectors import stock_available, stock_on_hand
+from retail.models import OrderLineReservation
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +38,20 @@ def test_demo_locations_and_opening_stock_idempotent(demo):
     assert parts.exists() and set(parts.values_list("location__kind", flat=True)) == {"factory_store"}
     screen = StockLevel.objects.filter(item__sku="CP-OLED-667")
     assert 0 < sum(screen.values_list("on_hand", flat=True)) < 1000
-    # The only reservation is the retail demo's allocated order (retail/demo_orders.py); nothing else is set aside.
-    reserved = dict(
-        StockLevel.objects.filter(location__kind="warehouse", reserved__gt=0).values_list("item__sku", "reserved")
-    )
-    assert set(reserved) <= {"TP-BUDS-3"}
+    # Stock is set aside only for allocated retailer order lines and for the picked shipments dispatch made.
+    held = ShipmentLine.objects.filter(shipment__reservation_held=True)
+    levels = StockLevel.objects.filter(location__kind="warehouse", reserved__gt=0).select_related("item", "location")
+    assert levels.exists()
+    for level in levels:
+        on_shipments = held.filter(shipment__from_location=level.location, item=level.item).aggregate(s=Sum("quantity"))
+        for_lines = OrderLineReservation.objects.filter(location=level.location, line__item=level.item).aggregate(
+            s=Sum("quantity")
+        )
+        assert level.reserved == (on_shipments["s"] or 0) + (for_lines["s"] or 0), level
+    reserved = StockLevel.objects.filter(location__kind="warehouse").aggregate(s=Sum("reserved"))["s"]
     on_hand = stock_on_hand(kinds=["warehouse"])
     available = stock_available()
-    assert sum(on_hand.values()) - sum(available.values()) == sum(reserved.values())
+    assert sum(on_hand.values()) - sum(available.values()) == reserved
     moves = StockMove.objects.count()
     assert seed_stock(scale="demo") == ""
     call_command("seed_demo", stdout=StringIO())

@@ -56,7 +56,8 @@ def test_consumer_order_idempotency(seller):
     assert "different request" in body["message"] and body["extra"]["order"] == first.json()["number"]
     assert ConsumerOrder.objects.count() == 1
     assert first.json()["requested_week"] == (W0() + 2).key
-    assert first.json()["lines"] == [{"sku": product.sku, "quantity": 2}]
+    assert first.json()["lines"] == [{"sku": product.sku, "quantity": 2, "dispatched_quantity": 0}]
+    assert first.json()["region"] == "" and first.json()["fulfilled_at"] is None
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ from retail.models import (
     RetailerTier,
 )
 from tests.erp.factories import ItemFactory
-from tests.logistics.factories import give_stock
+from tests.logistics.factories import LocationFactory, give_stock
 from tests.retail.allocation_setup import launch
-from tests.retail.factories import RetailerFactory, deposit, make_order
+from tests.retail.factories import RetailerFactory, deposit, make_order, priced_product
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,35 @@ def test_by_prepayment_weight_is_the_hold_plus_a_share_of_the_free_balance():
     assert allocated == {rich.code: 8, poor.code: 2}
 
 
+def _reservations() -> list[tuple[str, str, int]]:
+    return sorted(
+        (r.line.order.retailer.code, r.location.code, r.quantity)
+        for r in OrderLineReservation.objects.select_related("line__order__retailer", "location")
+    )
+
+
+def test_apply_reserves_in_the_retailers_region_first_then_the_others_by_code():
+    product = priced_product(retailer_price="100.00")
+    for code, region in (("WH-A", "East"), ("WH-B", "South"), ("WH-C", "North")):
+        give_stock(product, LocationFactory(code=code, region=region), 30)
+    orders = []
+    for code, region, quantity in (("R-001", "South", 20), ("R-002", "East", 40), ("R-003", "North", 20)):
+        retailer = RetailerFactory(code=code, region=region)
+        deposit(retailer, quantity * 100)
+        orders.append(make_order(retailer, [(product, quantity)], confirm=True))
+    services.allocation_run_execute(
+        acting_user=None, item=product, quantity=80, method="fcfs", use_tiers=False, apply=True
+    )
+    # Each takes its own region's stock first; the East's 10 over go to the others by code, after every
+    # line has taken what its own region has (so the North keeps its 20 for the North's retailer).
+    assert _reservations() == [
+        ("R-001", "WH-B", 20),
+        ("R-002", "WH-A", 30),
+        ("R-002", "WH-B", 10),
+        ("R-003", "WH-C", 20),
+    ]
+
+
 def test_apply_reserves_settles_releases_notifies(sales_user):
     scene = launch()
     accounts_before = {a.retailer_id: (a.balance_cents, a.held_cents) for a in PrepaymentAccount.objects.all()}
@@ -93,11 +122,13 @@ def test_apply_reserves_settles_releases_notifies(sales_user):
     # stock: 40 in WH-A then 15 in WH-B, lines in confirmation order
     levels = {lvl.location.code: (lvl.on_hand, lvl.reserved) for lvl in StockLevel.objects.select_related("location")}
     assert levels == {"WH-A": (40, 40), "WH-B": (30, 15)}
-    reservations = sorted(
-        (r.line.order.retailer.code, r.location.code, r.quantity)
-        for r in OrderLineReservation.objects.select_related("line__order__retailer", "location")
-    )
-    assert reservations == [("R-001", "WH-A", 17), ("R-002", "WH-A", 23), ("R-002", "WH-B", 4), ("R-003", "WH-B", 11)]
+    # every retailer is in the East, like both warehouses: by code
+    assert _reservations() == [
+        ("R-001", "WH-A", 17),
+        ("R-002", "WH-A", 23),
+        ("R-002", "WH-B", 4),
+        ("R-003", "WH-B", 11),
+    ]
 
     # holds: the unallocated part released to the cent; balances unchanged
     for order in RetailerOrder.objects.select_related("retailer__prepayment_account"):

@@ -94,9 +94,9 @@ def test_refund_cannot_touch_held_money():
     assert (account.balance, account.held, account.available) == (Decimal("200.00"), Decimal("200.00"), 0)
 
 
-def test_ship_captures_the_hold_and_issues_reserved_stock():
-    from logistics.models import StockLevel
-    from logistics.services import stock_reserve
+def test_ship_puts_the_reserved_stock_on_a_shipment_and_captures_the_hold():
+    from logistics.models import Shipment, StockLevel
+    from logistics.services import shipment_ship_now, stock_reserve
     from retail.models import OrderLineReservation, RetailerOrderLine
 
     retailer = RetailerFactory()
@@ -115,7 +115,13 @@ def test_ship_captures_the_hold_and_issues_reserved_stock():
     assert order.status == "shipped" and order.held_cents == 0
     account = _account(retailer)
     assert (account.balance, account.held) == (Decimal("700.00"), Decimal("0.00"))
+    # The reservation went to a picked shipment; the units leave when it is shipped.
+    shipment = Shipment.objects.get(reference=order.number)
+    assert (shipment.status, shipment.reservation_held, shipment.consignee) == ("picked", True, retailer.code)
     level = StockLevel.objects.get(item=product, location=warehouse)
+    assert (level.on_hand, level.reserved) == (10, 3)
+    shipment_ship_now(acting_user=None, shipment=shipment)
+    level.refresh_from_db()
     assert (level.on_hand, level.reserved) == (7, 0)
     with pytest.raises(ApplicationError, match="only a draft, confirmed or allocated order can be cancelled"):
         services.retailer_order_cancel(acting_user=None, order=order)
