@@ -1,15 +1,13 @@
 """Two planners locking the same draft at once on PostgreSQL: exactly one wins."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from erp import roles
 from erp.errors import ApplicationError
 from erp.models import Currency
 from logistics import services
 from logistics.models import ScheduleVersion
+from tests.concurrency import needs_postgres, race
 from tests.erp.factories import UserFactory
 from tests.logistics.factories_production import WEEK, FactoryCapacityFactory, make_draft
 
@@ -21,34 +19,12 @@ def _base_currency():
     Currency.objects.get_or_create(code="CNY", defaults={"name": "Chinese yuan", "decimal_places": 2})
 
 
-def _race(count: int, target) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target(index)
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_two_parallel_locks_only_one_wins():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    needs_postgres()
     planners = [UserFactory(roles=[roles.PLANNING]) for _ in range(2)]
     cap = FactoryCapacityFactory(weekly_capacity=1000)
     draft = make_draft([(cap.factory, cap.item, WEEK, 600)])
-    results = _race(2, lambda n: services.schedule_lock(acting_user=planners[n], version=draft, reason=f"lock {n}"))
+    results = race(2, lambda n: services.schedule_lock(acting_user=planners[n], version=draft, reason=f"lock {n}"))
     errors = [r for r in results if isinstance(r, Exception)]
     wins = [r for r in results if isinstance(r, ScheduleVersion)]
     assert len(errors) == 1 and isinstance(errors[0], ApplicationError), results
@@ -58,8 +34,7 @@ def test_two_parallel_locks_only_one_wins():
 
 
 def test_an_edit_racing_a_lock_never_lands_in_the_locked_version():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    needs_postgres()
     planner = UserFactory(roles=[roles.PLANNING])
     cap = FactoryCapacityFactory(weekly_capacity=1000)
     draft = make_draft([(cap.factory, cap.item, WEEK, 600)])
@@ -71,7 +46,7 @@ def test_an_edit_racing_a_lock_never_lands_in_the_locked_version():
             acting_user=planner, version=draft, factory=cap.factory, item=cap.item, week=WEEK, quantity=700
         )
 
-    results = _race(2, act)
+    results = race(2, act)
     locked = ScheduleVersion.objects.get(pk=draft.pk)
     assert locked.status == "locked"
     quantity = locked.lines.get().quantity
@@ -81,6 +56,6 @@ def test_an_edit_racing_a_lock_never_lands_in_the_locked_version():
         quantity == 600 and isinstance(edit, ApplicationError)
     ), results
     # Also create two drafts at once: the partial unique constraint keeps one.
-    again = _race(2, lambda n: services.schedule_draft_create(acting_user=planner))
+    again = race(2, lambda n: services.schedule_draft_create(acting_user=planner))
     assert sum(isinstance(r, ScheduleVersion) for r in again) == 1, again
     assert ScheduleVersion.objects.filter(status="draft").count() == 1

@@ -1,46 +1,17 @@
 """Issues racing each other on PostgreSQL: the database lets exactly as many through as the stock covers."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.db.models import Sum
 
 from erp.errors import ApplicationError
 from logistics import services
 from logistics.models import StockLevel, StockMove
 from logistics.services import StockMoveInput
+from tests.concurrency import needs_postgres, race
 from tests.erp.factories import ItemFactory
 from tests.logistics.factories import LocationFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _race(count: int, target) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target(index)
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        # Not a missing service: SQLite serialises writers itself, so there is no race to test.
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
 
 
 def _ledger(item, location) -> int:
@@ -50,14 +21,14 @@ def _ledger(item, location) -> int:
 
 
 def test_many_parallel_issues_against_a_level_that_covers_only_some():
-    _needs_postgres()
+    needs_postgres()
     item, wh = ItemFactory(), LocationFactory()
     services.stock_move_post(acting_user=None, item=item, qty=70, to_location=wh, reason="opening")
 
     def issue(_index):
         return services.stock_move_post(acting_user=None, item=item, qty=10, from_location=wh, reason="issue")
 
-    results = _race(16, issue)
+    results = race(16, issue)
     wins = [r for r in results if isinstance(r, StockMove)]
     refusals = [r for r in results if isinstance(r, ApplicationError)]
     assert len(wins) == 7 and len(refusals) == 9, results
@@ -67,7 +38,7 @@ def test_many_parallel_issues_against_a_level_that_covers_only_some():
 
 
 def test_parallel_receipts_into_a_new_level_and_crossing_transfers_lose_nothing():
-    _needs_postgres()
+    needs_postgres()
     item, other = ItemFactory(), ItemFactory()
     a, b = LocationFactory(), LocationFactory()
     services.stock_moves_post(
@@ -92,7 +63,7 @@ def test_parallel_receipts_into_a_new_level_and_crossing_transfers_lose_nothing(
             ]
         return services.stock_moves_post(acting_user=None, moves=moves)
 
-    results = _race(12, work)
+    results = race(12, work)
     assert all(isinstance(r, list) for r in results), results
     for it in (item, other):
         for loc in (a, b):

@@ -3,36 +3,15 @@
 import threading
 
 import pytest
-from django.db import connection, connections
 
 from erp.weeks import IsoWeek
 from orders import services
 from orders.models import ConsumerOrder, ConsumerOrderLine
 from orders.services import ConsumerOrderLineInput
+from tests.concurrency import needs_postgres, race
 from tests.erp.factories import ProductFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _race(count: int, target) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target()
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _create(product, key="same-key", quantity=2):
@@ -47,10 +26,9 @@ def _create(product, key="same-key", quantity=2):
 
 
 def test_parallel_duplicates_make_one_order():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    needs_postgres()
     product = ProductFactory()
-    results = _race(4, lambda: _create(product))
+    results = race(4, lambda _n: _create(product))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({order.pk for order, _created in results}) == 1
     assert sorted(created for _order, created in results) == [False, False, False, True]
@@ -58,8 +36,7 @@ def test_parallel_duplicates_make_one_order():
 
 
 def test_parallel_orders_with_different_keys_get_different_numbers():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    needs_postgres()
     product = ProductFactory()
     counter = iter(range(100))
     lock = threading.Lock()
@@ -69,17 +46,16 @@ def test_parallel_orders_with_different_keys_get_different_numbers():
             key = f"key-{next(counter)}"
         return _create(product, key=key)
 
-    results = _race(4, create)
+    results = race(4, lambda _n: create())
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({order.number for order, _created in results}) == 4
 
 
 def test_parallel_first_versions_one_current_distinct_numbers():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    needs_postgres()
     from orders.models import ForecastVersion
 
-    results = _race(3, lambda: services.forecast_version_create(acting_user=None, name="Racing"))
+    results = race(3, lambda _n: services.forecast_version_create(acting_user=None, name="Racing"))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(ForecastVersion.objects.values_list("number", flat=True)) == [1, 2, 3]
     assert ForecastVersion.objects.filter(is_current=True).count() == 1

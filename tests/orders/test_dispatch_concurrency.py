@@ -6,7 +6,6 @@ retailer lines) hold."""
 from collections import defaultdict
 
 import pytest
-from django.db import connection
 from django.db.models import F, Sum
 
 from logistics.models import Shipment, ShipmentLine, StockLevel
@@ -14,6 +13,7 @@ from orders import services
 from orders.models import ConsumerOrder, ConsumerOrderLine, DispatchRun
 from orders.tasks import dispatch_on_arrival
 from retail.models import OrderLineReservation, OrderLineShipment, RetailerOrderLine
+from tests.concurrency import needs_postgres, race_each
 from tests.orders.dispatch_setup import (
     allocated_retailer_order,
     inbound,
@@ -22,15 +22,8 @@ from tests.orders.dispatch_setup import (
     receive,
     stocked,
 )
-from tests.retail.test_allocation_concurrency import _race
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        # Not a missing service: SQLite serialises writers itself, so there is no race to test.
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
 
 
 def _check_books(net) -> None:
@@ -61,13 +54,13 @@ def _check_books(net) -> None:
 
 
 def test_parallel_receipts_at_one_warehouse_dispatch_each_unit_once():
-    _needs_postgresql()
+    needs_postgres()
     net = network()
     orders = [paid_consumer_order([(net.product, 3)], region="East", customer=f"c-{n}") for n in range(12)]
     shipments = [inbound(net, net.east, 5) for _ in range(6)]  # 30 units for 36 wanted
     # Receive each (its dispatch runs on commit, in the same thread); one receipt twice, at once.
     targets = [lambda s=s: receive(s) for s in shipments] + [lambda: receive(Shipment.objects.get(pk=shipments[0].pk))]
-    results = _race(targets)
+    results = race_each(targets)
     assert all(isinstance(r, Shipment) for r in results), results
     assert DispatchRun.objects.filter(trigger="receipt").count() == 6  # one per receipt, the double one too
     dispatched = ConsumerOrderLine.objects.aggregate(s=Sum("dispatched_quantity"))["s"]
@@ -78,14 +71,14 @@ def test_parallel_receipts_at_one_warehouse_dispatch_each_unit_once():
         "fulfilled"
     ] * 10
     # The tasks, run again for every receipt at once, do nothing more.
-    again = _race([lambda s=s: dispatch_on_arrival(s.pk) for s in shipments])
+    again = race_each([lambda s=s: dispatch_on_arrival(s.pk) for s in shipments])
     assert sorted(again) == sorted(DispatchRun.objects.values_list("pk", flat=True))
     assert ConsumerOrderLine.objects.aggregate(s=Sum("dispatched_quantity"))["s"] == 30
     _check_books(net)
 
 
 def test_two_warehouses_compete_for_orders_without_a_region():
-    _needs_postgresql()
+    needs_postgres()
     net = network()
     stocked(net, net.south, 31)
     retailer = allocated_retailer_order(net, 6, region="East")  # the East has nothing yet: reserved in the South
@@ -97,7 +90,7 @@ def test_two_warehouses_compete_for_orders_without_a_region():
         lambda: services.dispatch_run(acting_user=None, warehouse=net.east),
         lambda: services.dispatch_run(acting_user=None, warehouse=net.south),
     ] * 3
-    results = _race(targets)
+    results = race_each(targets)
     assert all(isinstance(r, DispatchRun) for r in results), results
     assert ConsumerOrderLine.objects.aggregate(s=Sum("dispatched_quantity"))["s"] == 40
     assert ConsumerOrder.objects.filter(status="fulfilled").count() == 20

@@ -1,53 +1,25 @@
 """Applies racing on PostgreSQL: the run row lock makes a run apply once; a racing cancellation stays consistent."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from erp.errors import ApplicationError
 from logistics.models import Location, ShipmentLine, StockLevel
 from retail import services
 from retail.models import AllocationRun, OrderLineReservation, PrepaymentAccount, PrepaymentEntry, RetailerOrder
+from tests.concurrency import needs_postgres, race_each
 from tests.retail.allocation_setup import launch
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def _race(targets) -> list:
-    barrier = threading.Barrier(len(targets))
-    results: list = [None] * len(targets)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = targets[index]()
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(targets))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
-
-
 def test_two_concurrent_applies_of_one_run_apply_once():
-    _needs_postgresql()
+    needs_postgres()
     scene = launch()
     run = services.allocation_run_preview(
         acting_user=None, item=scene.product, quantity=55, method="pro_rata", use_tiers=False
     )
     apply = lambda: services.allocation_run_apply(acting_user=None, run=run)  # noqa: E731
-    results = _race([apply, apply, apply])
+    results = race_each([apply, apply, apply])
     applied = [r for r in results if isinstance(r, AllocationRun)]
     refused = [r for r in results if isinstance(r, ApplicationError)]
     assert len(applied) == 1 and len(refused) == 2, results
@@ -63,7 +35,7 @@ def test_two_concurrent_applies_of_one_run_apply_once():
 
 
 def test_apply_racing_a_cancellation_stays_consistent():
-    _needs_postgresql()
+    needs_postgres()
     scene = launch()
     # Warehouses outside the retailers' region: the dispatch an apply enqueues on commit serves none of them, so the
     # race stays between the apply and the cancellation (dispatch racing them is tested in tests/orders).
@@ -71,7 +43,7 @@ def test_apply_racing_a_cancellation_stays_consistent():
     run = services.allocation_run_preview(
         acting_user=None, item=scene.product, quantity=60, method="fcfs", use_tiers=False
     )
-    results = _race(
+    results = race_each(
         [
             lambda: services.allocation_run_apply(acting_user=None, run=run),
             lambda: services.retailer_order_cancel(acting_user=None, order=scene.orders[1]),

@@ -5,43 +5,16 @@ from 50 threads, exactly 10 succeed and 40 are refused with InsufficientPrepayme
 to the cent, and available never went negative.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from retail import services
 from retail.models import ENTRY_EFFECTS, PrepaymentAccount, PrepaymentEntry, RetailerOrder
+from tests.concurrency import needs_postgres, race_each
 from tests.retail.factories import RetailerFactory, deposit, make_order, priced_product
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _race(targets: list) -> list:
-    barrier = threading.Barrier(len(targets))
-    results: list = [None] * len(targets)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=20)
-            results[index] = targets[index]()
-        except Exception as error:  # collected and checked by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(targets))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
 
 
 def _assert_ledger_adds_up(account: PrepaymentAccount) -> None:
@@ -63,14 +36,14 @@ def _assert_ledger_adds_up(account: PrepaymentAccount) -> None:
 
 
 def test_fifty_confirmations_against_a_balance_for_ten():
-    _needs_postgres()
+    needs_postgres()
     retailer = RetailerFactory(code="R-RACE")
     product = priced_product(retailer_price="33.33")
     # 3 x 33.33 = 99.99 an order; 10 orders = 999.90 exactly.
     deposit(retailer, "999.90")
     orders = [make_order(retailer, [(product, 3)]) for _n in range(50)]
     confirm = services.retailer_order_confirm
-    results = _race([lambda order=order: confirm(acting_user=None, order=order) for order in orders])
+    results = race_each([lambda order=order: confirm(acting_user=None, order=order) for order in orders])
     confirmed = [r for r in results if isinstance(r, RetailerOrder)]
     refused = [r for r in results if isinstance(r, services.InsufficientPrepayment)]
     others = [r for r in results if not isinstance(r, RetailerOrder | services.InsufficientPrepayment)]
@@ -86,12 +59,12 @@ def test_fifty_confirmations_against_a_balance_for_ten():
 
 
 def test_two_cancels_of_one_order_release_once():
-    _needs_postgres()
+    needs_postgres()
     retailer = RetailerFactory()
     product = priced_product(retailer_price="100.00")
     deposit(retailer, "500.00")
     order = make_order(retailer, [(product, 2)], confirm=True)
-    results = _race([lambda: services.retailer_order_cancel(acting_user=None, order=order, reason="x")] * 2)
+    results = race_each([lambda: services.retailer_order_cancel(acting_user=None, order=order, reason="x")] * 2)
     assert sorted(type(r).__name__ for r in results) == ["ApplicationError", "RetailerOrder"]
     assert PrepaymentEntry.objects.filter(kind="release").count() == 1
     account = PrepaymentAccount.objects.get(retailer=retailer)
@@ -100,13 +73,13 @@ def test_two_cancels_of_one_order_release_once():
 
 
 def test_confirm_racing_cancel_on_one_draft_leaves_no_hold_behind():
-    _needs_postgres()
+    needs_postgres()
     for _round in range(5):
         retailer = RetailerFactory()
         product = priced_product(retailer_price="100.00")
         deposit(retailer, "500.00")
         order = make_order(retailer, [(product, 2)])
-        results = _race(
+        results = race_each(
             [
                 lambda order=order: services.retailer_order_confirm(acting_user=None, order=order),
                 lambda order=order: services.retailer_order_cancel(acting_user=None, order=order, reason="race"),
@@ -124,9 +97,9 @@ def test_confirm_racing_cancel_on_one_draft_leaves_no_hold_behind():
 
 
 def test_concurrent_deposits_with_one_reference_book_once():
-    _needs_postgres()
+    needs_postgres()
     retailer = RetailerFactory()
-    results = _race(
+    results = race_each(
         [
             lambda: services.prepayment_deposit_record(
                 acting_user=None, retailer=retailer, amount="100.00", reference="SAME"
@@ -141,7 +114,7 @@ def test_concurrent_deposits_with_one_reference_book_once():
 
 
 def test_racing_submissions_with_one_idempotency_key_make_one_order():
-    _needs_postgres()
+    needs_postgres()
     from erp.weeks import IsoWeek
 
     retailer = RetailerFactory()
@@ -154,7 +127,7 @@ def test_racing_submissions_with_one_idempotency_key_make_one_order():
             acting_user=None, retailer=retailer, lines=lines, confirm=True, idempotency_key="same-key"
         )
 
-    results = _race([submit] * 4)
+    results = race_each([submit] * 4)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({order.pk for order, _created in results}) == 1
     assert sorted(created for _order, created in results) == [False, False, False, True]
