@@ -24,3 +24,9 @@ from orders.models.forecasts import (  # noqa: F401
     SalesActual,
     SignalSource,
 )
+from orders.models.meeting import (  # noqa: F401
+    MeetingCellEdit,
+    MeetingDecision,
+    MeetingStatus,
+    MeetingWeek,
+)
