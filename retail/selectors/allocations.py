@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from erp.models import Item
 from logistics.selectors import stock_available
@@ -15,16 +15,23 @@ from retail.models import (
     Retailer,
     RetailerOrderLine,
     RetailerOrderStatus,
+    RetailerStatus,
     RetailerUser,
+)
+
+# A retailer on hold (or closed) keeps its confirmed orders, but scarce stock goes to the others
+# until it is active again.
+_ALLOCATABLE = Q(
+    order__status=RetailerOrderStatus.CONFIRMED,
+    allocated_quantity__isnull=True,
+    order__retailer__status=RetailerStatus.ACTIVE,
 )
 
 
 def allocation_candidates(*, item: Item) -> QuerySet[RetailerOrderLine]:
-    """Order lines waiting for ``item``: lines of confirmed orders that no allocation has settled yet."""
+    """Lines waiting for ``item``: active retailers' confirmed order lines that no allocation has settled yet."""
     return (
-        RetailerOrderLine.objects.filter(
-            item=item, order__status=RetailerOrderStatus.CONFIRMED, allocated_quantity__isnull=True
-        )
+        RetailerOrderLine.objects.filter(_ALLOCATABLE, item=item)
         .select_related("order__retailer__prepayment_account")
         .order_by("pk")
     )
@@ -35,9 +42,7 @@ def allocation_waiting_demand(*, item_ids: Iterable[int] | None = None) -> list[
 
     Two queries, whatever the number of products.
     """
-    lines = RetailerOrderLine.objects.filter(
-        order__status=RetailerOrderStatus.CONFIRMED, allocated_quantity__isnull=True
-    )
+    lines = RetailerOrderLine.objects.filter(_ALLOCATABLE)
     if item_ids is not None:
         lines = lines.filter(item_id__in=list(item_ids))
     rows = list(

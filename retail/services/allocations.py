@@ -170,7 +170,9 @@ def allocation_run_preview(
         )
     )
     if not lines:
-        raise _refuse(f"No confirmed order is waiting for {item.sku}; there is nothing to allocate.", "item")
+        raise _refuse(
+            f"No confirmed order of an active retailer is waiting for {item.sku}; there is nothing to allocate.", "item"
+        )
     weights_cents = prepayment_weights(lines) if method == AllocationMethod.BY_PREPAYMENT else {}
     candidates = [
         Candidate(

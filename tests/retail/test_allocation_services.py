@@ -6,7 +6,7 @@ from erp.errors import ApplicationError
 from erp.models import ItemLifecycle
 from logistics.models import StockLevel
 from logistics.services import stock_reserve
-from retail import services
+from retail import selectors, services
 from retail.models import (
     AllocationRun,
     NoticeKind,
@@ -246,8 +246,20 @@ def test_bad_input_is_refused_with_clear_messages():
 def test_no_waiting_orders_is_refused():
     scene = launch(requests=((RetailerTier.KEY, 5),))
     services.retailer_order_cancel(acting_user=None, order=scene.orders[0])
-    with pytest.raises(ApplicationError, match="No confirmed order is waiting"):
+    with pytest.raises(ApplicationError, match="No confirmed order of an active retailer is waiting"):
         _preview(scene.product, 5)
+
+
+def test_a_retailer_on_hold_keeps_its_order_but_gets_no_share_until_active_again():
+    scene = launch()
+    services.retailer_set_status(acting_user=None, retailer=scene.retailers[1], status="on_hold", reason="credit")
+    run = _preview(scene.product, 50)
+    assert _shares(run) == {"R-001": (30, 30), "R-003": (20, 20)}
+    assert RetailerOrder.objects.get(pk=scene.orders[1].pk).status == RetailerOrderStatus.CONFIRMED
+    waiting = {row["item__sku"]: row["requested"] for row in selectors.allocation_waiting_demand()}
+    assert waiting == {scene.product.sku: 50}
+    services.retailer_set_status(acting_user=None, retailer=scene.retailers[1], status="active", reason="paid")
+    assert _shares(_preview(scene.product, 50)) == {"R-001": (30, 15), "R-002": (50, 25), "R-003": (20, 10)}
 
 
 def test_enough_stock_serves_everybody_and_stock_in_other_locations_does_not_count():
