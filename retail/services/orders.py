@@ -38,7 +38,12 @@ from retail.models import (
     RetailerStatus,
     to_cents,
 )
-from retail.services.prepayments import _text, prepayment_account_ensure, prepayment_entry_post
+from retail.services.prepayments import (
+    InsufficientPrepayment,
+    _text,
+    prepayment_account_ensure,
+    prepayment_entry_post,
+)
 
 Status = RetailerOrderStatus
 MAX_LINES = 200
@@ -223,7 +228,7 @@ def retailer_order_submit(
         acting_user=acting_user, retailer=retailer, lines=lines, reference=reference, note=note, reason=reason
     )
     if confirm:
-        order = retailer_order_confirm(acting_user=acting_user, order=order)
+        order = _confirm_new(acting_user=acting_user, order=order)
     return order, True
 
 
@@ -277,7 +282,16 @@ def retailer_order_place(
     order = retailer_order_create(
         acting_user=acting_user, retailer=retailer, lines=lines, reference=reference, note=note
     )
-    return retailer_order_confirm(acting_user=acting_user, order=order)
+    return _confirm_new(acting_user=acting_user, order=order)
+
+
+def _confirm_new(*, acting_user: Any, order: RetailerOrder) -> RetailerOrder:
+    """Confirm an order created in the same transaction, which a refusal rolls back with it."""
+    try:
+        return retailer_order_confirm(acting_user=acting_user, order=order)
+    except InsufficientPrepayment as error:
+        # The rolled-back order's number would name an order nobody can find.
+        raise error.renamed("this order") from None
 
 
 def order_hold_release(*, acting_user: Any, order: RetailerOrder, cents: int, note: str) -> None:

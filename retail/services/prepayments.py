@@ -38,6 +38,34 @@ _REDUCES_HELD = {Kind.RELEASE, Kind.CAPTURE}
 class InsufficientPrepayment(ApplicationError):
     """The available balance does not cover the amount (the API answers 400 with the shortfall)."""
 
+    @classmethod
+    def of(
+        cls, *, retailer_code: str, what: str, available: str, required: str, shortfall: str
+    ) -> InsufficientPrepayment:
+        return cls(
+            f"{retailer_code}'s available prepayment is {available} CNY; {what} needs {required} CNY, "
+            f"{shortfall} CNY short. Deposit at least the shortfall and try again.",
+            {
+                "fields": {"amount": [f"{shortfall} CNY short."]},
+                "retailer": retailer_code,
+                "available": available,
+                "required": required,
+                "shortfall": shortfall,
+                "code": "insufficient_prepayment",
+            },
+        )
+
+    def renamed(self, what: str) -> InsufficientPrepayment:
+        """The same refusal for something else: an order that was rolled back has no number to name."""
+        extra = self.extra
+        return InsufficientPrepayment.of(
+            retailer_code=extra["retailer"],
+            what=what,
+            available=extra["available"],
+            required=extra["required"],
+            shortfall=extra["shortfall"],
+        )
+
 
 def money_check(value: Any, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
     """A CNY amount with at most two decimals, positive (or non-zero when ``allow_negative``)."""
@@ -95,16 +123,12 @@ def _short(account_id: int, kind: str, cents: int, order: RetailerOrder | None) 
         )
     shortfall = cents - (account.balance_cents - account.held_cents)
     what = f"order {order.number}" if order is not None else f"this {kind}"
-    return InsufficientPrepayment(
-        f"{account.retailer.code}'s available prepayment is {account.available} CNY; {what} needs "
-        f"{from_cents(cents)} CNY, {from_cents(shortfall)} CNY short. Deposit at least the shortfall and try again.",
-        {
-            "fields": {"amount": [f"{from_cents(shortfall)} CNY short."]},
-            "available": str(account.available),
-            "required": str(from_cents(cents)),
-            "shortfall": str(from_cents(shortfall)),
-            "code": "insufficient_prepayment",
-        },
+    return InsufficientPrepayment.of(
+        retailer_code=account.retailer.code,
+        what=what,
+        available=str(account.available),
+        required=str(from_cents(cents)),
+        shortfall=str(from_cents(shortfall)),
     )
 
 

@@ -70,10 +70,12 @@ def test_insufficient_prepayment_is_400_with_the_shortfall_and_place_writes_noth
     client = token_client(api_client, sales_user)
     body = assert_error_shape(client.post(URL, _payload(confirm=True), format="json"), 400)
     assert body["extra"]["shortfall"] == "50.00" and "50.00 CNY short" in body["message"]
+    # The refused order was rolled back: the message speaks of "this order", not of a number nobody can find.
+    assert "R-API's available prepayment is 250.00 CNY; this order needs 300.00 CNY" in body["message"]
     assert not RetailerOrder.objects.exists()
     number = client.post(URL, _payload(), format="json").json()["number"]
     body = assert_error_shape(client.post(f"{URL}{number}/confirm/"), 400)
-    assert body["extra"]["shortfall"] == "50.00"
+    assert body["extra"]["shortfall"] == "50.00" and f"order {number} needs 300.00 CNY" in body["message"]
     assert RetailerOrder.objects.get().status == "draft"
     assert PrepaymentAccount.objects.get(retailer=retailer).held_cents == 0
 
