@@ -41,6 +41,7 @@ urlpatterns = [
     path("logistics/", include("logistics.urls")),
     path("planning/", include("orders.urls")),
     path("fulfilment/", include("orders.fulfilment_urls")),
+    path("meeting/", include("orders.meeting_urls")),
     path("retail/", include("retail.urls")),
     path("portal/", include("retail.portal_urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 FORECAST_MODELS = ("forecastversion", "forecastvalue", "demandsignal", "salesactual")
 CONSUMER_MODELS = ("consumerorder", "consumerorderline")
 DISPATCH_MODELS = ("dispatchrun", "dispatchline")
+MEETING_MODELS = ("meetingweek", "meetingcelledit", "meetingdecision")
 
 
 def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> set[str]:
@@ -19,6 +20,7 @@ class OrdersConfig(AppConfig):
         self._ready_forecasts()
         self._ready_plan()
         self._ready_dispatch()
+        self._ready_meeting()
 
     def _ready_forecasts(self) -> None:
         """Forecasts, demand signals, sales actuals and consumer orders."""
@@ -97,3 +99,17 @@ class OrdersConfig(AppConfig):
         for role in (roles.SALES, roles.PLANNING, roles.STORE_OPS, roles.FINANCE):
             roles.role_grant(role, view)
         demo_step_register(seed_dispatch)
+
+    def _ready_meeting(self) -> None:
+        """The weekly order meeting: every staff role reads it; planning edits, decides, locks and unlocks."""
+        from erp import roles
+        from erp.navigation import NavEntry, nav_register
+
+        nav_register(NavEntry("planning", _("Order meeting"), "meeting", "orders.view_meetingweek"))
+        view = _perms(("view",), MEETING_MODELS)
+        for role in roles.STAFF_ROLES:
+            roles.role_grant(role, view)
+        roles.role_grant(
+            roles.PLANNING,
+            {"orders.change_meetingweek", "orders.add_meetingdecision", "orders.unlock_meetingweek"},
+        )

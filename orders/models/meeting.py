@@ -60,6 +60,7 @@ class MeetingWeek(TimeStamped):
         verbose_name = _("order meeting")
         verbose_name_plural = _("order meetings")
         ordering = ["-week"]
+        permissions = [("unlock_meetingweek", "Can unlock a locked order meeting")]
         constraints = [
             models.CheckConstraint(condition=MONDAY, name="meetingweek_week_is_monday"),
             models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meetingweek_status_valid"),
