@@ -240,7 +240,8 @@ class MeetingDecisionView(_MeetingPost):
         if data["sku"]:
             item = Item.objects.filter(sku=data["sku"].strip().upper()).first()
             if item is None:
-                raise ApplicationError(f"Unknown product {data['sku']}.", {"fields": {"sku": ["Unknown product."]}})
+                message = f"Unknown product {data['sku']}."
+                raise ApplicationError(message, {"fields": {"sku": [message]}})
         plan_week = None
         if data["plan_week"]:
             plan_week = IsoWeek.parse(data["plan_week"].strip())
