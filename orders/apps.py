@@ -103,7 +103,9 @@ class OrdersConfig(AppConfig):
     def _ready_meeting(self) -> None:
         """The weekly order meeting: every staff role reads it; planning edits, decides, locks and unlocks."""
         from erp import roles
+        from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register
+        from orders.demo_meeting import seed_meeting
 
         nav_register(NavEntry("planning", _("Order meeting"), "meeting", "orders.view_meetingweek"))
         view = _perms(("view",), MEETING_MODELS)
@@ -113,3 +115,4 @@ class OrdersConfig(AppConfig):
             roles.PLANNING,
             {"orders.change_meetingweek", "orders.add_meetingdecision", "orders.unlock_meetingweek"},
         )
+        demo_step_register(seed_meeting)
