@@ -1,0 +1,52 @@
+"""Planning runs the weekly order meeting in a real browser: edit a cell, see the projection move,
+record a decision, lock the week."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from erp import roles
+from orders.models import MeetingCellEdit, MeetingWeek
+from orders.selectors.meeting import meeting_grid
+from tests.e2e.test_staff_smoke import log_in
+from tests.erp.factories import UserFactory
+from tests.orders.meeting_setup import meeting_world
+
+pytestmark = pytest.mark.e2e
+
+
+def test_planning_edits_decides_and_locks_the_week(live_server, page: Page, artifacts_dir):
+    world = meeting_world()
+    phone, week = world.phones[0], world.week
+    before = meeting_grid(week=week).rows[0].cells[2].projected
+    user = UserFactory(roles=[roles.PLANNING])
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/meeting/")
+    expect(page.get_by_role("heading", name=f"Order meeting {week.key}", level=1)).to_be_visible()
+    product = page.locator(f"#product-{phone.sku}")
+    projected = product.locator(f"tr.projected td[data-week='{(week + 2).key}']")
+    expect(projected).to_have_text(str(before))
+
+    product.locator(f"tr.planned td[data-week='{(week + 1).key}'] .cell-button").click()
+    field = page.get_by_label(f"Planned production of {phone.sku} in {(week + 1).key}")
+    field.fill("1200")
+    page.get_by_placeholder("comment").fill("launch push")
+    page.get_by_role("button", name="Save").click()
+    # The row is redrawn in place: week+1's production is week+2's supply, 400 more than before.
+    expect(page.locator(f"#product-{phone.sku} tr.projected td[data-week='{(week + 2).key}']")).to_have_text(
+        str(before + 400)
+    )
+    assert MeetingCellEdit.objects.get().new_quantity == 1200
+    page.screenshot(path=artifacts_dir / "meeting_after_edit.png", full_page=True)
+
+    page.get_by_label("Decision").fill("Build ahead for the launch")
+    page.get_by_label("Why").fill("retailer orders doubled")
+    page.get_by_label("Product (SKU)").fill(phone.sku)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".decisions")).to_contain_text("Build ahead for the launch")
+
+    page.get_by_label("Reason").fill("agreed in the meeting")
+    page.get_by_role("button", name="Lock the week").click()
+    expect(page.locator("h1 .badge-locked")).to_have_text("Locked")
+    expect(page.locator(".cell-button")).to_have_count(0)
+    assert MeetingWeek.objects.get().is_locked
+    page.screenshot(path=artifacts_dir / "meeting_locked.png", full_page=True)
