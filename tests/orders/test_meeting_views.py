@@ -153,3 +153,23 @@ def test_compare_shows_the_old_value_of_changed_cells(client, planning_user):
     assert ">800</small>" in page.text
     meeting_lock(acting_user=planning_user, meeting=meeting, reason="done")
     assert "cell-button" not in client.get(f"/meeting/{week.key}/").text
+
+
+def test_meetings_are_read_only_in_the_admin_with_their_history(admin_client, planning_user):
+    world = meeting_world()
+    meeting = meeting_open(acting_user=planning_user, week=world.week)
+    meeting_lock(acting_user=planning_user, meeting=meeting, reason="done")
+    for model in ("meetingweek", "meetingcelledit", "meetingdecision"):
+        assert admin_client.get(f"/admin/orders/{model}/").status_code == 200, model
+        assert admin_client.get(f"/admin/orders/{model}/add/").status_code == 403, model
+    assert admin_client.get(f"/admin/orders/meetingweek/{meeting.pk}/change/").status_code == 200
+    history = admin_client.get(f"/admin/orders/meetingweek/{meeting.pk}/history/")
+    assert history.status_code == 200 and "locked: done" in history.text
+
+
+def test_the_meeting_is_in_every_staff_role_s_planning_menu(make_user):
+    from erp.navigation import nav_for_user
+
+    for role in roles.STAFF_ROLES:
+        labels = {str(link.label) for entry in nav_for_user(make_user(role)) for link in entry.links}
+        assert "Order meeting" in labels, role
