@@ -10,6 +10,13 @@ from orders.apis import (
     SalesActualViewSet,
     WaitingDemandView,
 )
+from orders.apis.meeting import (
+    MeetingCellsView,
+    MeetingDecisionsView,
+    MeetingLockView,
+    MeetingUnlockView,
+    MeetingView,
+)
 from orders.apis.plan import DemandPlanView
 
 router = DefaultRouter()
@@ -24,5 +31,10 @@ urlpatterns = [
     path("forecasts/", ForecastView.as_view(), name="api-forecasts"),
     path("plan/", DemandPlanView.as_view(), name="api-plan"),
     path("dispatch/waiting/", WaitingDemandView.as_view(), name="api-dispatch-waiting"),
+    path("meetings/<str:week>/", MeetingView.as_view(), name="api-meeting"),
+    path("meetings/<str:week>/cells/", MeetingCellsView.as_view(), name="api-meeting-cells"),
+    path("meetings/<str:week>/decisions/", MeetingDecisionsView.as_view(), name="api-meeting-decisions"),
+    path("meetings/<str:week>/lock/", MeetingLockView.as_view(), name="api-meeting-lock"),
+    path("meetings/<str:week>/unlock/", MeetingUnlockView.as_view(), name="api-meeting-unlock"),
     *router.urls,
 ]
