@@ -204,3 +204,11 @@ def iter_sheet_rows(path: str, *, sheet_name: str | None = None) -> Iterator[lis
         yield from sheet.iter_rows()
     except CalamineError as error:
         raise WorkbookError(f"The workbook could not be read: {error}.") from error
+
+
+def workbook_sheet_names(path: str) -> list[str]:
+    """The sheet names of a workbook that ``check_workbook`` accepted, in order."""
+    try:
+        return list(CalamineWorkbook.from_path(path).sheet_names)
+    except CalamineError as error:
+        raise WorkbookError(f"The workbook could not be read: {error}.") from error
