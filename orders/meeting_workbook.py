@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +30,8 @@ from typing import Any
 
 import xlsxwriter
 from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from erp.errors import ApplicationError
@@ -409,3 +412,70 @@ def meeting_workbook_read(*, upload: Any, grid: MeetingGrid) -> list[CellChange]
                 changes.append(CellChange(sku=sku, week=cell.week, old=cell.planned, new=quantity))
     problems.raise_if_any()
     return changes
+
+
+# --- keeping a dry run's upload until it is applied ----------------------------------------------
+
+STASH_DIR = "meeting-uploads"
+STASH_SALT = "orders.meeting-upload"
+STASH_MAX_AGE = 24 * 3600  # a dry run older than a day must be uploaded again
+
+
+@dataclass(frozen=True)
+class StashedUpload:
+    path: str
+    changes: list[CellChange]  # as the dry run listed them: ``old`` is the grid's value at the dry run
+
+
+def meeting_upload_stash(*, upload: Any, user_id: int, week: IsoWeek, changes: Sequence[CellChange]) -> str:
+    """Keep a clean dry run's file under MEDIA_ROOT; return a signed token naming it, its user, week and changes."""
+    upload.seek(0)
+    name = default_storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}.xlsx", upload)
+    payload = {
+        "file": name,
+        "user": user_id,
+        "week": week.key,
+        "changes": [[c.sku, c.week.key, c.old, c.new] for c in changes],
+    }
+    return signing.dumps(payload, salt=STASH_SALT, compress=True)
+
+
+def meeting_upload_unstash(*, token: str, user_id: int, week: IsoWeek) -> StashedUpload:
+    """The stashed dry run of ``token``, if it is this user's, for this week, signed and still stored."""
+    gone = "This dry run has expired or is not yours; upload the workbook again."
+    try:
+        payload = signing.loads(token, salt=STASH_SALT, max_age=STASH_MAX_AGE)
+    except signing.BadSignature as error:  # SignatureExpired is one
+        raise _refuse(gone) from error
+    name = payload.get("file", "")
+    if payload.get("user") != user_id or payload.get("week") != week.key or not name.startswith(f"{STASH_DIR}/"):
+        raise _refuse(gone)
+    if not default_storage.exists(name):
+        raise _refuse("The uploaded file of this dry run is no longer stored; upload the workbook again.")
+    changes = [CellChange(sku, IsoWeek.parse(key), old, new) for sku, key, old, new in payload["changes"]]
+    return StashedUpload(path=default_storage.path(name), changes=changes)
+
+
+def meeting_upload_discard(*, token: str) -> None:
+    """Delete a stashed upload once applied (a missing file is fine)."""
+    try:
+        name = signing.loads(token, salt=STASH_SALT, max_age=STASH_MAX_AGE)["file"]
+    except (signing.BadSignature, KeyError):
+        return
+    if name.startswith(f"{STASH_DIR}/"):
+        default_storage.delete(name)
+
+
+def meeting_changes_moved(*, stashed: Sequence[CellChange], grid: MeetingGrid) -> list[str]:
+    """The dry run's changes whose cell no longer holds the value the dry run read, each named."""
+    planned = {(row.item.sku, cell.week): cell.planned for row in grid.rows for cell in row.cells}
+    moved = []
+    for change in stashed:
+        now = planned.get((change.sku, change.week))
+        if now != change.old:
+            shown = "is no longer in the meeting" if now is None else f"is now {now}"
+            moved.append(
+                f"{change.sku} {change.week.key}: the planned production was {change.old} at the dry run and {shown}; "
+                "upload the workbook again to see the current values."
+            )
+    return moved

@@ -11,7 +11,16 @@ from openpyxl import Workbook, load_workbook
 from erp.errors import ApplicationError
 from erp.models import Item
 from erp.weeks import IsoWeek, week_range
-from orders.meeting_workbook import SHEETS, CellChange, meeting_workbook_build, meeting_workbook_read
+from orders.meeting_workbook import (
+    SHEETS,
+    CellChange,
+    meeting_changes_moved,
+    meeting_upload_discard,
+    meeting_upload_stash,
+    meeting_upload_unstash,
+    meeting_workbook_build,
+    meeting_workbook_read,
+)
 from orders.selectors.meeting_types import (
     MEETING_WEEKS,
     LastWeekActuals,
@@ -333,3 +342,40 @@ def test_reads_from_a_path(tmp_path):
     path = tmp_path / "stored.xlsx"
     path.write_bytes(meeting_workbook_build(grid=grid, decisions=[]))
     assert meeting_workbook_read(upload=str(path), grid=grid) == []
+
+
+# --- keeping the dry run's upload ----------------------------------------------------------------
+
+
+def test_a_stashed_upload_comes_back_for_its_user_and_week_only(settings):
+    grid = _grid()
+    content = meeting_workbook_build(grid=grid, decisions=[])
+    changes = [CellChange("TP-A1", WEEKS[1], 1001, 1500)]
+    token = meeting_upload_stash(upload=_upload(content), user_id=5, week=WEEK, changes=changes)
+    stashed = meeting_upload_unstash(token=token, user_id=5, week=WEEK)
+    assert stashed.changes == changes
+    assert stashed.path.startswith(str(settings.MEDIA_ROOT))
+    assert meeting_workbook_read(upload=stashed.path, grid=grid) == []
+    for user_id, week in ((6, WEEK), (5, WEEK + 1)):
+        with pytest.raises(ApplicationError, match="expired or is not yours"):
+            meeting_upload_unstash(token=token, user_id=user_id, week=week)
+    with pytest.raises(ApplicationError, match="expired or is not yours"):
+        meeting_upload_unstash(token=token[:-2] + "xx", user_id=5, week=WEEK)
+    meeting_upload_discard(token=token)
+    with pytest.raises(ApplicationError, match="no longer stored"):
+        meeting_upload_unstash(token=token, user_id=5, week=WEEK)
+
+
+def test_a_cell_that_moved_since_the_dry_run_is_named():
+    grid = _grid()
+    stashed = [
+        CellChange("TP-A1", WEEKS[1], 1001, 1500),  # still 1001
+        CellChange("TP-B2", WEEKS[0], 1999, 2500),  # the grid now has 2000
+        CellChange("TP-GONE", WEEKS[0], 10, 20),
+    ]
+    assert meeting_changes_moved(stashed=stashed, grid=grid) == [
+        "TP-B2 2026-W49: the planned production was 1999 at the dry run and is now 2000; "
+        "upload the workbook again to see the current values.",
+        "TP-GONE 2026-W49: the planned production was 10 at the dry run and is no longer in the meeting; "
+        "upload the workbook again to see the current values.",
+    ]
