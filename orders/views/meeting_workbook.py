@@ -93,9 +93,16 @@ class MeetingUploadView(StaffPageMixin, TemplateView):
         context["week"] = self.get_week()
         return context
 
-    def _refused(self, form, error: ApplicationError, **context):
+    def _refused(self, form, error: ApplicationError):
         form_add_application_error(form, error)
-        response = self.render_to_response(self.get_context_data(form=form, **context))
+        response = self.render_to_response(self.get_context_data(form=form))
+        response.status_code = 400
+        return response
+
+    def _apply_refused(self, error: ApplicationError):
+        """The apply step has no file field to attach errors to: they are listed above a fresh upload form."""
+        problems = error.field_errors.get("file") or [error.message]
+        response = self.render_to_response(self.get_context_data(problems=problems))
         response.status_code = 400
         return response
 
@@ -123,9 +130,8 @@ class MeetingUploadView(StaffPageMixin, TemplateView):
     def apply(self, request):
         week = self.get_week()
         form = WorkbookApplyForm(request.POST)
-        upload_form = WorkbookUploadForm()
         if not form.is_valid():
-            return self._refused(upload_form, ApplicationError(_("The dry run is incomplete; upload the file again.")))
+            return self._apply_refused(ApplicationError(_("The dry run is incomplete; upload the workbook again.")))
         token = form.cleaned_data["token"]
         try:
             stashed = meeting_upload_unstash(token=token, user_id=request.user.pk, week=week)
@@ -145,7 +151,7 @@ class MeetingUploadView(StaffPageMixin, TemplateView):
                 comment=form.cleaned_data["comment"],
             )
         except ApplicationError as error:
-            return self._refused(upload_form, error)
+            return self._apply_refused(error)
         meeting_upload_discard(token=token)
         messages.success(request, _("%(count)s planned production cells changed from the workbook.") % {"count": count})
         return redirect(reverse("meeting-week", kwargs={"week": week.key}))
