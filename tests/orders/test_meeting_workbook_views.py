@@ -13,6 +13,7 @@ from orders.meeting_workbook import SHEETS, CellChange
 from orders.models import MeetingCellEdit
 from orders.selectors.meeting import meeting_get, meeting_grid
 from orders.services.meeting import meeting_changes_apply, meeting_open
+from tests.api_helpers import assert_error_shape, token_client
 from tests.erp.factories import ProductFactory, UserFactory
 from tests.logistics.factories_production import FactoryCapacityFactory, FactoryFactory, make_locked
 
@@ -176,3 +177,11 @@ def test_a_tampered_or_foreign_token_is_refused(client, week, planning_user):
     refused = client.post(url, {"token": token})
     assert refused.status_code == 400 and "expired or is not yours" in refused.content.decode()
     assert not MeetingCellEdit.objects.exists()
+
+
+def test_the_api_returns_the_workbook(api_client, week, planning_user, retailer_user):
+    response = token_client(api_client, planning_user).get(f"/api/v1/meetings/{week.key}/workbook/")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content))["Summary"]["B1"].value == week.key
+    assert_error_shape(token_client(api_client, planning_user).get("/api/v1/meetings/2026-W99/workbook/"), 400)
+    assert_error_shape(token_client(api_client, retailer_user).get(f"/api/v1/meetings/{week.key}/workbook/"), 403)
