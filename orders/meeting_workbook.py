@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erp.errors import ApplicationError
 from erp.excel.columns import CellError, escape_formula
@@ -124,11 +125,11 @@ def _summary(workbook, fmt: _Formats, grid: MeetingGrid) -> None:
     sheet = workbook.add_worksheet("Summary")
     label = fmt.get({"bold": True})
     facts = [
-        ("Meeting week", grid.week.key),
-        ("Status", "locked" if grid.locked else "open"),
-        ("Schedule version", grid.schedule_number),
-        ("Compared with version", grid.previous_schedule_number),
-        ("Weeks", f"{grid.weeks[0].key} to {grid.weeks[-1].key}" if grid.weeks else ""),
+        (_("Meeting week"), grid.week.key),  # B1: the key an upload is checked against
+        (_("Status"), _("locked") if grid.locked else _("open")),
+        (_("Schedule version"), grid.schedule_number),
+        (_("Compared with version"), grid.previous_schedule_number),
+        (_("Weeks"), f"{grid.weeks[0].key} – {grid.weeks[-1].key}" if grid.weeks else ""),
     ]
     for row, (name, value) in enumerate(facts):
         sheet.write_string(row, 0, name, label)
@@ -140,18 +141,21 @@ def _summary(workbook, fmt: _Formats, grid: MeetingGrid) -> None:
     sheet.write_string(
         len(facts),
         0,
-        "Only the yellow cells of the Supply sheet (planned production) are read back when this workbook is uploaded.",
+        _(
+            "Only the yellow cells of the Supply sheet (planned production) are read back when this workbook is "
+            "uploaded. Do not rename the sheets or change the SKU, measure and week columns."
+        ),
     )
     top = len(facts) + 2
     titles = [
-        "SKU",
-        "Product",
-        "Demand (12 weeks)",
-        "Planned (12 weeks)",
-        "Min projected",
-        "Worst days of supply",
-        "Shortages",
-        "Margin",
+        _("SKU"),
+        _("Product"),
+        _("Demand (%(weeks)s weeks)") % {"weeks": len(grid.weeks)},
+        _("Planned (%(weeks)s weeks)") % {"weeks": len(grid.weeks)},
+        _("Min projected"),
+        _("Worst days of supply"),
+        _("Shortages"),
+        _("Margin"),
     ]
     _header_row(sheet, fmt, top, titles, [16, 28, 16, 16, 14, 18, 11, 10])
     integer = fmt.get(num_format=INTEGER)
@@ -199,6 +203,10 @@ def _week_sheet(workbook, fmt: _Formats, grid: MeetingGrid, name: str, measures)
                     # Written even on a locked week (the upload is refused there), so the file always reads back.
                     style = fmt.get(None if grid.locked else EDITABLE, num_format=INTEGER)
                     sheet.write_number(r, col, value, style)
+                    if cell.changed:
+                        sheet.write_comment(
+                            r, col, _("Last week's locked plan: %(old)s") % {"old": cell.previous_planned}
+                        )
                 elif attribute == "projected":
                     _number(sheet, r, col, value, fmt.get(BAD if value < 0 else None, num_format=INTEGER))
                 elif attribute == "days_of_supply":
@@ -213,7 +221,7 @@ def _week_sheet(workbook, fmt: _Formats, grid: MeetingGrid, name: str, measures)
 
 def _shortages(workbook, fmt: _Formats, grid: MeetingGrid) -> None:
     sheet = workbook.add_worksheet("Shortages")
-    titles = ["SKU", "Product", "Shortages", "Worst component", "Component", "Weeks late"]
+    titles = [_("SKU"), _("Product"), _("Shortages"), _("Worst component"), _("Component"), _("Weeks late")]
     _header_row(sheet, fmt, 0, titles, [16, 28, 11, 18, 28, 11])
     sheet.freeze_panes(1, 2)
     for r, row in enumerate(grid.rows, start=1):
@@ -230,7 +238,9 @@ def _shortages(workbook, fmt: _Formats, grid: MeetingGrid) -> None:
 
 def _decisions(workbook, fmt: _Formats, decisions: Sequence) -> None:
     sheet = workbook.add_worksheet("Decisions")
-    _header_row(sheet, fmt, 0, ["Time", "By", "Decision", "Why", "Product", "Week"], [17, 18, 48, 48, 16, 10])
+    _header_row(
+        sheet, fmt, 0, [_("Time"), _("By"), _("Decision"), _("Why"), _("Product"), _("Week")], [17, 18, 48, 48, 16, 10]
+    )
     sheet.freeze_panes(1, 0)
     when = fmt.get(num_format="yyyy-mm-dd hh:mm")
     wrap = fmt.get({"text_wrap": True, "valign": "top"})

@@ -1,11 +1,13 @@
 """The meeting workbook: built from a MeetingGrid, read back into cell changes (orders.meeting_workbook)."""
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from erp.errors import ApplicationError
@@ -379,3 +381,23 @@ def test_a_cell_that_moved_since_the_dry_run_is_named():
         "TP-GONE 2026-W49: the planned production was 10 at the dry run and is no longer in the meeting; "
         "upload the workbook again to see the current values.",
     ]
+
+
+def test_a_planned_cell_changed_since_last_weeks_plan_carries_the_old_value():
+    grid = _grid()
+    row = grid.rows[0]
+    row.cells[2] = replace(row.cells[2], previous_planned=800)
+    row.cells[3] = replace(row.cells[3], previous_planned=row.cells[3].planned)  # unchanged: no note
+    supply = _open(meeting_workbook_build(grid=grid, decisions=[]))["Supply"]
+    assert supply["F2"].comment.text == "Last week's locked plan: 800"
+    assert supply["G2"].comment is None and supply["D2"].comment is None
+
+
+def test_a_workbook_built_in_chinese_reads_back_the_same():
+    grid = _grid()
+    with translation.override("zh-hans"):
+        content = meeting_workbook_build(grid=grid, decisions=[_decision()])
+    workbook = _open(content)
+    assert workbook.sheetnames == list(SHEETS)  # sheet names and keys are never translated
+    _planned_cell(workbook["Supply"], "TP-B2", WEEKS[0]).value = 4000
+    assert meeting_workbook_read(upload=_upload(workbook), grid=grid) == [CellChange("TP-B2", WEEKS[0], 2000, 4000)]
