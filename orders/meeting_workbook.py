@@ -24,6 +24,7 @@ import tempfile
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -439,6 +440,7 @@ class StashedUpload:
 
 def meeting_upload_stash(*, upload: Any, user_id: int, week: IsoWeek, changes: Sequence[CellChange]) -> str:
     """Keep a clean dry run's file under MEDIA_ROOT; return a signed token naming it, its user, week and changes."""
+    _purge_stale()
     upload.seek(0)
     name = default_storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}.xlsx", upload)
     payload = {
@@ -448,6 +450,22 @@ def meeting_upload_stash(*, upload: Any, user_id: int, week: IsoWeek, changes: S
         "changes": [[c.sku, c.week.key, c.old, c.new] for c in changes],
     }
     return signing.dumps(payload, salt=STASH_SALT, compress=True)
+
+
+def _purge_stale() -> None:
+    """Dry runs never applied: their files go once the token could no longer be used."""
+    try:
+        _folders, files = default_storage.listdir(STASH_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - timedelta(seconds=STASH_MAX_AGE)
+    for file_name in files:
+        name = f"{STASH_DIR}/{file_name}"
+        try:
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+        except OSError:
+            continue  # deleted meanwhile by another request
 
 
 def meeting_upload_unstash(*, token: str, user_id: int, week: IsoWeek) -> StashedUpload:

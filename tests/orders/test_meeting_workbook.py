@@ -1,6 +1,8 @@
 """The meeting workbook: built from a MeetingGrid, read back into cell changes (orders.meeting_workbook)."""
 
 import io
+import os
+import time
 from dataclasses import replace
 from decimal import Decimal
 from types import SimpleNamespace
@@ -15,6 +17,7 @@ from erp.models import Item
 from erp.weeks import IsoWeek, week_range
 from orders.meeting_workbook import (
     SHEETS,
+    STASH_MAX_AGE,
     CellChange,
     meeting_changes_moved,
     meeting_upload_discard,
@@ -401,3 +404,14 @@ def test_a_workbook_built_in_chinese_reads_back_the_same():
     assert workbook.sheetnames == list(SHEETS)  # sheet names and keys are never translated
     _planned_cell(workbook["Supply"], "TP-B2", WEEKS[0]).value = 4000
     assert meeting_workbook_read(upload=_upload(workbook), grid=grid) == [CellChange("TP-B2", WEEKS[0], 2000, 4000)]
+
+
+def test_stashed_uploads_older_than_a_day_are_removed_by_the_next_stash(settings):
+    content = meeting_workbook_build(grid=_grid(), decisions=[])
+    old = meeting_upload_stash(upload=_upload(content), user_id=5, week=WEEK, changes=[])
+    path = meeting_upload_unstash(token=old, user_id=5, week=WEEK).path
+    stale = time.time() - STASH_MAX_AGE - 60
+    os.utime(path, (stale, stale))
+    fresh = meeting_upload_stash(upload=_upload(content), user_id=5, week=WEEK, changes=[])
+    assert not os.path.exists(path)
+    assert os.path.exists(meeting_upload_unstash(token=fresh, user_id=5, week=WEEK).path)
