@@ -358,8 +358,8 @@ def meeting_workbook_read(*, upload: Any, grid: MeetingGrid) -> list[CellChange]
                     f"(it has {', '.join(repr(n) for n in names)}); the sheets of a meeting workbook must not be "
                     "renamed or deleted. Download the workbook again."
                 )
-            summary = [list(row) for row in islice(iter_sheet_rows(spool.name, sheet_name="Summary"), 3)]
-            supply = [list(row) for row in iter_sheet_rows(spool.name, sheet_name="Supply")]
+            summary = [list(row) for row in islice(iter_sheet_rows(spool.name, sheet_name="Summary", from_a1=True), 3)]
+            supply = [list(row) for row in iter_sheet_rows(spool.name, sheet_name="Supply", from_a1=True)]
         except WorkbookError as error:
             raise _refuse(str(error)) from error
 
@@ -389,7 +389,9 @@ def meeting_workbook_read(*, upload: Any, grid: MeetingGrid) -> list[CellChange]
     for col in range(FIRST_WEEK_COLUMN + len(grid.weeks), len(header)):
         if header[col]:
             problems.add(
-                "Supply", f"{column_letters(col)}1", f"unexpected column {header[col]!r}; the meeting has 12 weeks."
+                "Supply",
+                f"{column_letters(col)}1",
+                f"unexpected column {header[col]!r}; the meeting has {len(grid.weeks)} weeks.",
             )
     problems.raise_if_any()  # cells cannot be placed under changed week columns
 

@@ -415,3 +415,19 @@ def test_stashed_uploads_older_than_a_day_are_removed_by_the_next_stash(settings
     fresh = meeting_upload_stash(upload=_upload(content), user_id=5, week=WEEK, changes=[])
     assert not os.path.exists(path)
     assert os.path.exists(meeting_upload_unstash(token=fresh, user_id=5, week=WEEK).path)
+
+
+def test_cells_keep_their_names_when_the_first_columns_are_emptied():
+    """calamine starts rows at the first used column: the reader still names A2, not the next column."""
+    grid = _grid()
+    workbook = _open(meeting_workbook_build(grid=grid, decisions=[]))
+    supply = workbook["Supply"]
+    for row in supply.iter_rows(min_col=1, max_col=2):
+        for cell in row:
+            cell.value = None
+    with pytest.raises(ApplicationError) as excinfo:
+        meeting_workbook_read(upload=_upload(workbook), grid=grid)
+    assert _problems(excinfo) == [
+        "Supply!A2: the SKU of this planned production row is missing.",
+        "Supply!A8: the SKU of this planned production row is missing.",
+    ]
