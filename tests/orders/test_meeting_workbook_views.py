@@ -11,11 +11,21 @@ from erp import roles
 from erp.weeks import IsoWeek
 from orders.meeting_workbook import SHEETS, CellChange
 from orders.models import MeetingCellEdit
+
+# The pages read meeting-read's grid and write through meeting-write's service: until both are merged
+# (and the URLs wired, branch meeting-workbook-wiring) these tests are skipped.
+pytest.importorskip("orders.selectors.meeting")
+pytest.importorskip("orders.services.meeting")
+
 from orders.selectors.meeting import meeting_get, meeting_grid
 from orders.services.meeting import meeting_changes_apply, meeting_open
 from tests.api_helpers import assert_error_shape, token_client
 from tests.erp.factories import ProductFactory, UserFactory
-from tests.logistics.factories_production import FactoryCapacityFactory, FactoryFactory, make_locked
+from tests.logistics.factories_production import (
+    FactoryCapacityFactory,
+    FactoryFactory,
+    make_locked,
+)
 
 pytestmark = pytest.mark.django_db
 
