@@ -193,14 +193,31 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> _PartScan:
     return scan
 
 
-def iter_sheet_rows(path: str, *, sheet_name: str | None = None) -> Iterator[list[Any]]:
-    """Rows of the sheet called ``sheet_name`` (or the first sheet) as lists of cell values."""
+def iter_sheet_rows(path: str, *, sheet_name: str | None = None, from_a1: bool = False) -> Iterator[list[Any]]:
+    """Rows of the sheet called ``sheet_name`` (or the first sheet) as lists of cell values.
+
+    calamine starts each row at the sheet's first used column; ``from_a1`` pads the rows so that index 0
+    is always column A (a reader that names cells, or finds keys by column, needs that)."""
     try:
         workbook = CalamineWorkbook.from_path(path)
         names = workbook.sheet_names
         if not names:
             raise WorkbookError("The workbook has no sheets.")
         sheet = workbook.get_sheet_by_name(sheet_name) if sheet_name in names else workbook.get_sheet_by_index(0)
-        yield from sheet.iter_rows()
+        first_column = sheet.start[1] if from_a1 and sheet.start else 0
+        if not first_column:
+            yield from sheet.iter_rows()
+            return
+        pad = [""] * first_column
+        for row in sheet.iter_rows():
+            yield pad + list(row)
+    except CalamineError as error:
+        raise WorkbookError(f"The workbook could not be read: {error}.") from error
+
+
+def workbook_sheet_names(path: str) -> list[str]:
+    """The sheet names of a workbook that ``check_workbook`` accepted, in order."""
+    try:
+        return list(CalamineWorkbook.from_path(path).sheet_names)
     except CalamineError as error:
         raise WorkbookError(f"The workbook could not be read: {error}.") from error

@@ -167,7 +167,7 @@ def forecast_grid_columns(header: list[str]) -> list[SheetColumn]:
     return [SheetColumn("sku", 16), SheetColumn("name", 28), *[SheetColumn(key, 10, "0") for key in header[2:]]]
 
 
-def _cell_quantity(raw: Any) -> int | None:
+def _cell_quantity(raw: Any, *, what: str = "a forecast") -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -184,7 +184,7 @@ def _cell_quantity(raw: Any) -> int | None:
     if not isinstance(raw, int):
         raise CellError(f"{raw!r} is not a whole number")
     if raw < 0:
-        raise CellError(f"{raw} is negative; a forecast is 0 or more")
+        raise CellError(f"{raw} is negative; {what} is 0 or more")
     if raw > 2_147_483_647:
         raise CellError(f"{raw} is too large")
     return raw
