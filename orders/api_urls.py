@@ -10,6 +10,7 @@ from orders.apis import (
     SalesActualViewSet,
     WaitingDemandView,
 )
+from orders.apis.meeting_workbook import MeetingWorkbookApiView
 from orders.apis.plan import DemandPlanView
 
 router = DefaultRouter()
@@ -23,6 +24,7 @@ router.register("dispatch-runs", DispatchRunViewSet, basename="api-dispatch-run"
 urlpatterns = [
     path("forecasts/", ForecastView.as_view(), name="api-forecasts"),
     path("plan/", DemandPlanView.as_view(), name="api-plan"),
+    path("meetings/<str:week>/workbook/", MeetingWorkbookApiView.as_view(), name="api-meeting-workbook"),
     path("dispatch/waiting/", WaitingDemandView.as_view(), name="api-dispatch-waiting"),
     *router.urls,
 ]

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from orders import views
+from orders.views.meeting_workbook import MeetingUploadView, MeetingWorkbookView
 from orders.views.plan import DemandPlanView
 
 urlpatterns = [
     path("plan/", DemandPlanView.as_view(), name="demand-plan"),
+    path("meeting/<str:week>/workbook.xlsx", MeetingWorkbookView.as_view(), name="meeting-workbook"),
+    path("meeting/<str:week>/upload/", MeetingUploadView.as_view(), name="meeting-upload"),
     path("forecast/", views.ForecastGridView.as_view(), name="forecast-grid"),
     path("forecast/versions/", views.ForecastVersionListView.as_view(), name="forecast-version-list"),
     path("forecast/versions/<int:number>/generate/", views.ForecastGenerateView.as_view(), name="forecast-generate"),
