@@ -17,6 +17,7 @@ from orders.apis.meeting import (
     MeetingUnlockView,
     MeetingView,
 )
+from orders.apis.meeting_workbook import MeetingWorkbookApiView
 from orders.apis.plan import DemandPlanView
 
 router = DefaultRouter()
@@ -30,6 +31,7 @@ router.register("dispatch-runs", DispatchRunViewSet, basename="api-dispatch-run"
 urlpatterns = [
     path("forecasts/", ForecastView.as_view(), name="api-forecasts"),
     path("plan/", DemandPlanView.as_view(), name="api-plan"),
+    path("meetings/<str:week>/workbook/", MeetingWorkbookApiView.as_view(), name="api-meeting-workbook"),
     path("dispatch/waiting/", WaitingDemandView.as_view(), name="api-dispatch-waiting"),
     path("meetings/<str:week>/", MeetingView.as_view(), name="api-meeting"),
     path("meetings/<str:week>/cells/", MeetingCellsView.as_view(), name="api-meeting-cells"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from orders.views import meeting
+from orders.views.meeting_workbook import MeetingUploadView, MeetingWorkbookView
 
 urlpatterns = [
     path("", meeting.MeetingView.as_view(), name="meeting"),
@@ -10,4 +11,6 @@ urlpatterns = [
     path("<str:week>/decisions/", meeting.MeetingDecisionView.as_view(), name="meeting-decisions"),
     path("<str:week>/lock/", meeting.MeetingLockView.as_view(), name="meeting-lock"),
     path("<str:week>/unlock/", meeting.MeetingUnlockView.as_view(), name="meeting-unlock"),
+    path("<str:week>/workbook.xlsx", MeetingWorkbookView.as_view(), name="meeting-workbook"),
+    path("<str:week>/upload/", MeetingUploadView.as_view(), name="meeting-upload"),
 ]

@@ -43,6 +43,7 @@ from erp.excel.xlsx_stream import column_letters
 from erp.weeks import IsoWeek
 from orders.importers.forecasts import _cell_quantity
 from orders.selectors.meeting_types import MeetingGrid
+from orders.services.meeting import CellChange
 
 SHEETS = ("Summary", "Demand", "Supply", "Shortages", "Decisions")
 WEEK_CELL = "B1"  # Summary!B1: the meeting's week key
@@ -67,16 +68,6 @@ EDITABLE = {"bg_color": "#FFF9DB", "locked": False}
 INTEGER = "#,##0"
 DAYS = "0.0"
 PERCENT = "0.0%"
-
-
-@dataclass(frozen=True)
-class CellChange:
-    """A planned production cell of the upload that differs from the grid; ``old`` is the grid's value."""
-
-    sku: str
-    week: IsoWeek
-    old: int
-    new: int
 
 
 # --- building ----------------------------------------------------------------------------------
