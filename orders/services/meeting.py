@@ -62,7 +62,8 @@ def _text(value: Any, field: str, *, limit: int, required: bool) -> str:
 
 
 def _locked_meeting(meeting: MeetingWeek, *, editing: bool = True) -> MeetingWeek:
-    locked = MeetingWeek.objects.select_for_update().select_related("schedule").get(pk=meeting.pk)
+    # of=self: the schedule is a nullable (outer) join, which PostgreSQL will not lock.
+    locked = MeetingWeek.objects.select_for_update(of=("self",)).select_related("schedule").get(pk=meeting.pk)
     if editing and locked.is_locked:
         key = IsoWeek.of(locked.week).key
         raise _refuse(
