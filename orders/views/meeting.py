@@ -1,13 +1,10 @@
 """The weekly order meeting pages: the shared grid, in-place edits (htmx), decisions, lock and unlock."""
 
-import contextlib
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -66,15 +63,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=400)
 
 
-def _links(week: IsoWeek) -> dict[str, str]:
-    """Workbook links, where that part of the meeting is installed."""
-    found = {}
-    for name in ("meeting-workbook", "meeting-upload"):
-        with contextlib.suppress(NoReverseMatch):
-            found[name.replace("-", "_")] = reverse(name, args=[week.key])
-    return found
-
-
 def _row_context(request, week: IsoWeek, row, *, locked: bool, compare: bool, editing=None) -> dict:
     mine = roles.user_roles(request.user)
     return {
@@ -125,7 +113,6 @@ class MeetingView(StaffPageMixin, TemplateView):
             can_decide=self.request.user.has_perm(DECIDE_PERMISSION) and not grid.locked,
             can_lock=self.request.user.has_perm(EDIT_PERMISSION) and not grid.locked and week >= IsoWeek.current(),
             can_unlock=self.request.user.has_perm(UNLOCK_PERMISSION) and grid.locked,
-            links=_links(week),
         )
         return context
 

@@ -1,7 +1,8 @@
 """Planning runs the weekly order meeting in a real browser: edit a cell, see the projection move,
-record a decision, lock the week."""
+record a decision, lock the week, download the meeting workbook."""
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from erp import roles
@@ -50,3 +51,11 @@ def test_planning_edits_decides_and_locks_the_week(live_server, page: Page, arti
     expect(page.locator(".cell-button")).to_have_count(0)
     assert MeetingWeek.objects.get().is_locked
     page.screenshot(path=artifacts_dir / "meeting_locked.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download workbook").click()
+    saved = artifacts_dir / download.value.suggested_filename
+    download.value.save_as(saved)
+    workbook = load_workbook(saved)
+    assert workbook.sheetnames == ["Summary", "Demand", "Supply", "Shortages", "Decisions"]
+    assert "Build ahead for the launch" in [c.value for row in workbook["Decisions"].iter_rows() for c in row]
