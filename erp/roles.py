@@ -78,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 def role_grant(role: str, permissions: Iterable[str]) -> None:
     """Called by higher apps' ``ready()`` to give a role their permissions."""
+    if role == ADMIN:
+        return  # the administrator holds every permission already; a grant would only shadow that
     ROLE_PERMISSIONS.setdefault(role, set()).update(permissions)
 
 

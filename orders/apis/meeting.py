@@ -11,6 +11,7 @@
   ``orders.unlock_meetingweek``.
 """
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -50,6 +51,9 @@ def _week(key: str) -> IsoWeek:
         return IsoWeek.parse(key)
     except ApplicationError as error:
         raise Http404(error.message) from error
+
+
+MONEY = ("unit_cost", "list_price", "margin")
 
 
 def row_data(row: MeetingRow) -> dict:
@@ -115,6 +119,52 @@ def _meeting_data(week: IsoWeek, meeting: MeetingWeek | None) -> dict:
     }
 
 
+def _decimal() -> serializers.CharField:
+    # Decimals go out as strings (exact), as everywhere else in the API.
+    return serializers.CharField(allow_null=True, help_text="decimal as a string, or null")
+
+
+_week_cells = inline_serializer(
+    "MeetingWeekCell",
+    {
+        "week": serializers.CharField(),
+        **{
+            f: serializers.IntegerField()
+            for f in ("forecast", "online", "retailer", "demand", "planned", "supply", "suggested")
+        },
+        "previous_planned": serializers.IntegerField(allow_null=True),
+        "projected_inventory": serializers.IntegerField(),
+        "days_of_supply": _decimal(),
+        "capacity_shortfall": serializers.IntegerField(),
+    },
+    many=True,
+)
+_product_row = inline_serializer(
+    "MeetingProduct",
+    {
+        "sku": serializers.CharField(),
+        "name": serializers.CharField(),
+        "family": serializers.CharField(),
+        "factories": serializers.ListField(child=serializers.CharField()),
+        "on_hand": serializers.IntegerField(),
+        "available": serializers.IntegerField(),
+        "weekly_capacity": serializers.IntegerField(),
+        **{f: _decimal() for f in MONEY},
+        "last_week": inline_serializer(
+            "MeetingLastWeek", {f: serializers.IntegerField() for f in ("sales", "sell_through", "produced")}
+        ),
+        "shortages": inline_serializer(
+            "MeetingShortages",
+            {
+                "count": serializers.IntegerField(),
+                "worst_sku": serializers.CharField(allow_blank=True),
+                "weeks_late": serializers.IntegerField(),
+            },
+        ),
+        "owner_roles": serializers.ListField(child=serializers.CharField()),
+        "weeks": _week_cells,
+    },
+)
 _grid = inline_serializer(
     "MeetingGrid",
     {
@@ -122,7 +172,7 @@ _grid = inline_serializer(
         "status": serializers.CharField(),
         "schedule_version": serializers.IntegerField(allow_null=True),
         "previous_schedule_version": serializers.IntegerField(allow_null=True),
-        "products": serializers.ListField(child=serializers.DictField()),
+        "products": type(_product_row)(many=True),
         "decisions": DecisionSerializer(many=True),
     },
 )
@@ -161,30 +211,27 @@ class CellInput(StrictInputSerializer):
 class MeetingCellsView(APIView):
     permission_classes = [_needs(VIEW, EDIT)]
 
-    @extend_schema(request=CellInput, responses={200: serializers.DictField()}, tags=["meetings"])
+    @extend_schema(request=CellInput, responses={200: _product_row}, tags=["meetings"])
     def post(self, request, week):
         week = _week(week)
         data = CellInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         item = items_by_sku([fields["sku"]])[fields["sku"].strip().upper()]
-        meeting = meeting_open(acting_user=request.user, week=week)
-        meeting_cell_set(
-            acting_user=request.user,
-            meeting=meeting,
-            item=item,
-            plan_week=fields["week"],
-            quantity=fields["quantity"],
-            expected=fields["expected"],
-            comment=fields["comment"],
-            source="api",
-        )
-        grid = meeting_grid(week=week, item_ids=[item.pk])
-        if not grid.rows:
-            raise ApplicationError(
-                f"{item.sku} is not a product in the meeting.", {"fields": {"sku": ["Not planned."]}}
+        with transaction.atomic():  # a refused edit leaves no meeting opened behind it
+            meeting = meeting_open(acting_user=request.user, week=week)
+            meeting_cell_set(
+                acting_user=request.user,
+                meeting=meeting,
+                item=item,
+                plan_week=fields["week"],
+                quantity=fields["quantity"],
+                expected=fields["expected"],
+                comment=fields["comment"],
+                source="api",
             )
-        return Response(row_data(grid.rows[0]))
+        (row,) = meeting_grid(week=week, item_ids=[item.pk]).rows
+        return Response(row_data(row))
 
 
 class DecisionInput(StrictInputSerializer):
@@ -210,15 +257,16 @@ class MeetingDecisionsView(APIView):
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         item = items_by_sku([fields["sku"]])[fields["sku"].strip().upper()] if fields["sku"].strip() else None
-        meeting = meeting_open(acting_user=request.user, week=week)
-        decision = meeting_decision_add(
-            acting_user=request.user,
-            meeting=meeting,
-            text=fields["text"],
-            reason=fields["reason"],
-            item=item,
-            plan_week=fields["week"],
-        )
+        with transaction.atomic():
+            meeting = meeting_open(acting_user=request.user, week=week)
+            decision = meeting_decision_add(
+                acting_user=request.user,
+                meeting=meeting,
+                text=fields["text"],
+                reason=fields["reason"],
+                item=item,
+                plan_week=fields["week"],
+            )
         decision = meeting_decisions(meeting=meeting).get(pk=decision.pk)
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -246,8 +294,9 @@ class MeetingLockView(APIView):
         week = _week(week)
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        meeting = meeting_open(acting_user=request.user, week=week)
-        meeting = meeting_lock(acting_user=request.user, meeting=meeting, reason=data.validated_data["reason"])
+        with transaction.atomic():
+            meeting = meeting_open(acting_user=request.user, week=week)
+            meeting = meeting_lock(acting_user=request.user, meeting=meeting, reason=data.validated_data["reason"])
         return Response(_meeting_data(week, meeting))
 
 

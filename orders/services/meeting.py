@@ -144,6 +144,10 @@ def meeting_cell_set(
     comment = _text(comment, "comment", limit=500, required=False)
     if source not in SOURCES:
         raise _refuse(f"Unknown source {source!r}; use one of {', '.join(SOURCES)}.", "source")
+    if item.kind != Item.Kind.PRODUCT or item.lifecycle_status == Item.Lifecycle.OBSOLETE:
+        raise _refuse(
+            f"{item.sku} is not a product planned in the meeting (components and obsolete items are not).", "sku"
+        )
     meeting = _locked_meeting(meeting)
     first = IsoWeek.of(meeting.week)
     if not first <= plan_week < first + MEETING_WEEKS:

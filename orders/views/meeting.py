@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -151,16 +152,17 @@ class MeetingCellView(StaffPageMixin, View):
             error = ApplicationError(f"'{raw}' is not a whole number.", {"fields": {"quantity": ["Not a number."]}})
             return self._fail(request, week, item, plan, error, raw)
         try:
-            meeting = meeting_open(acting_user=request.user, week=week)
-            meeting_cell_set(
-                acting_user=request.user,
-                meeting=meeting,
-                item=item,
-                plan_week=plan,
-                quantity=quantity,
-                expected=request.POST.get("expected", "").strip(),
-                comment=request.POST.get("comment", ""),
-            )
+            with transaction.atomic():  # a refused edit leaves no meeting opened behind it
+                meeting = meeting_open(acting_user=request.user, week=week)
+                meeting_cell_set(
+                    acting_user=request.user,
+                    meeting=meeting,
+                    item=item,
+                    plan_week=plan,
+                    quantity=quantity,
+                    expected=request.POST.get("expected", "").strip(),
+                    comment=request.POST.get("comment", ""),
+                )
         except ApplicationError as error:
             return self._fail(request, week, item, plan, error, raw)
         if not request.headers.get("HX-Request"):
@@ -201,7 +203,8 @@ class _MeetingPost(StaffPageMixin, View):
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
-                message = self.act(request, week, form.cleaned_data)
+                with transaction.atomic():  # opening the meeting and the act stand or fall together
+                    message = self.act(request, week, form.cleaned_data)
             except ApplicationError as error:
                 for field, errors in error.field_errors.items():
                     target = field if field in form.fields else None
