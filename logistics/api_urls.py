@@ -15,6 +15,7 @@ from logistics.apis import (
     StockMoveViewSet,
 )
 from logistics.apis.mrp import MrpRunView, MrpShortageListView, MrpSuggestionListView
+from logistics.apis.order_sheets import FactoryOrderSheetFileView, FactoryOrderSheetListView
 from logistics.apis.turnover import TurnoverView
 
 router = DefaultRouter()
@@ -32,6 +33,8 @@ router.register("shipments", ShipmentViewSet, basename="api-shipment")
 urlpatterns = [
     path("factory/schedule/", FactoryScheduleView.as_view(), name="api-factory-schedule"),
     path("factory/actuals/", FactoryActualsView.as_view(), name="api-factory-actuals"),
+    path("factory/order-sheets/", FactoryOrderSheetListView.as_view(), name="api-factory-order-sheets"),
+    path("factory/order-sheets/<int:pk>/xlsx/", FactoryOrderSheetFileView.as_view(), name="api-factory-order-sheet"),
     path("mrp/run/", MrpRunView.as_view(), name="api-mrp-run"),
     path("reports/turnover/", TurnoverView.as_view(), name="api-turnover"),
     path("mrp/shortages/", MrpShortageListView.as_view(), name="api-mrp-shortages"),

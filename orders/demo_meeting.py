@@ -1,7 +1,8 @@
 """The weekly order meeting for ``seed_demo``: last week's meeting locked, this week's open with edits.
 
-Last week's meeting is recorded as locked on the schedule version the production demo locked, so
-"compare with last week's locked plan" has something to compare with; it is written directly, since
+Last week's meeting is recorded as locked on the schedule version the production demo locked (with
+the factories' order sheets it sent), so "compare with last week's locked plan" has something to
+compare with; it is written directly, since
 a past week cannot be opened through the services. This week's meeting is opened on the draft and
 planning raises the X1 128 GB build for the next two weeks (attributed edits with comments) and
 records three decisions linked to cells. Idempotent: nothing happens once this week's meeting exists.
@@ -14,6 +15,7 @@ from erp.audit import audited_save
 from erp.models import Item
 from erp.weeks import IsoWeek
 from logistics.models import ScheduleLine, ScheduleVersion
+from logistics.services import factory_order_sheets_issue
 from orders.models import MeetingStatus, MeetingWeek
 from orders.services.meeting import meeting_cell_set, meeting_decision_add, meeting_open
 
@@ -38,7 +40,9 @@ def _lock_last_week(week: IsoWeek, planner) -> None:
         locked_at=locked.locked_at,
         status_reason=locked.lock_reason[:400] or "weekly order meeting",
     )
+    past.outputs_at = locked.locked_at
     audited_save(past, acting_user=planner, reason="locked: demo history")
+    factory_order_sheets_issue(acting_user=planner, version=locked, week=week - 1)
 
 
 def seed_meeting(*, scale: str) -> str:

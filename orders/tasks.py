@@ -30,3 +30,12 @@ def dispatch_serving_task(
 
     runs = dispatch_serving(acting_user=_user(user_id), item_ids=item_ids, region=region, trigger=trigger)
     return [run.pk for run in runs]
+
+
+@shared_task(name="orders.meeting_lock_outputs")
+def meeting_lock_outputs_task(meeting_id: int) -> int | None:
+    """After a meeting locked: the draft purchase orders from its MRP run (again: nothing new)."""
+    from orders.services.meeting_outputs import meeting_lock_outputs_make
+
+    meeting = meeting_lock_outputs_make(meeting_id=meeting_id)
+    return meeting.pk if meeting else None

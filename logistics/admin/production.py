@@ -9,7 +9,15 @@ from django.contrib import admin
 
 from erp.admin import ServiceAdmin
 from logistics import services
-from logistics.models import Factory, FactoryCapacity, FactoryUser, ProductionActual, ScheduleLine, ScheduleVersion
+from logistics.models import (
+    Factory,
+    FactoryCapacity,
+    FactoryOrderSheet,
+    FactoryUser,
+    ProductionActual,
+    ScheduleLine,
+    ScheduleVersion,
+)
 
 
 class _ReadOnly:
@@ -89,6 +97,16 @@ class ScheduleLineAdmin(_ReadOnly, admin.ModelAdmin):
     list_filter = ["version__status", "factory"]
     search_fields = ["item__sku", "factory__code"]
     list_select_related = ["version", "factory", "item"]
+
+
+@admin.register(FactoryOrderSheet)
+class FactoryOrderSheetAdmin(_ReadOnly, admin.ModelAdmin):
+    """Issued when a meeting locks its week; the workbook itself is built from the locked version."""
+
+    list_display = ["week", "factory", "version", "lines", "units", "issued_by", "issued_at", "first_downloaded_at"]
+    list_filter = ["factory", "week"]
+    search_fields = ["factory__code"]
+    list_select_related = ["factory", "version", "issued_by"]
 
 
 @admin.register(ProductionActual)

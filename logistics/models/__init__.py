@@ -9,6 +9,7 @@ from logistics.models.network import (  # noqa: F401
     LocationKind,
 )
 from logistics.models.production import (  # noqa: F401
+    FactoryOrderSheet,
     FactoryUser,
     ProductionActual,
     ScheduleDay,

@@ -184,3 +184,43 @@ class FactoryUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> {self.factory_id}"
+
+
+class FactoryOrderSheet(models.Model):
+    """A factory's weekly order sheet, issued when a schedule version is locked for a week.
+
+    The workbook is built from the locked version on download, so it can never differ from the
+    frozen plan; the row records that it was issued and when the factory first fetched it.
+    """
+
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="order_sheets", verbose_name=_("factory")
+    )
+    version = models.ForeignKey(
+        ScheduleVersion, on_delete=models.PROTECT, related_name="order_sheets", verbose_name=_("schedule version")
+    )
+    week = models.DateField(_("week"), help_text=_("The Monday of the ordered week."))
+    lines = models.PositiveIntegerField(_("products"), default=0)
+    units = models.PositiveIntegerField(_("units"), default=0)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    first_downloaded_at = models.DateTimeField(_("first downloaded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("factory order sheet")
+        verbose_name_plural = _("factory order sheets")
+        ordering = ["-week", "factory__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "version", "week"], name="factoryordersheet_once"),
+            models.CheckConstraint(condition=MONDAY, name="factoryordersheet_week_monday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory_id} v{self.version_id} {self.week}"

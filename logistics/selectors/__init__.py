@@ -11,6 +11,8 @@ from logistics.selectors.production import (  # noqa: F401
     Grid,
     GridRow,
     factory_of_user,
+    factory_order_sheet_table,
+    factory_order_sheets,
     factory_schedule,
     planned_production,
     production_actuals,

@@ -8,10 +8,12 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, QuerySet, Sum
 
 from erp.errors import ApplicationError
+from erp.excel.xlsx_stream import SheetColumn
 from erp.models import Item
 from erp.weeks import IsoWeek
 from logistics.models import (
     Factory,
+    FactoryOrderSheet,
     FactoryUser,
     ProductionActual,
     ScheduleDay,
@@ -97,6 +99,33 @@ def factory_schedule(*, factory: Factory, week: IsoWeek | None = None) -> tuple[
     if week is not None:
         lines = lines.filter(week=week.monday)
     return version, list(lines)
+
+
+def factory_order_sheet_table(
+    *, factory: Factory, version: ScheduleVersion, week: IsoWeek
+) -> tuple[list[SheetColumn], list[list]]:
+    """A factory's order sheet for one week of a version: its working days x products, then the totals."""
+    lines = list(schedule_lines(version=version).filter(factory=factory, week=week.monday))
+    columns = [SheetColumn("date", 12, "yyyy-mm-dd"), SheetColumn("day", 6)]
+    columns += [SheetColumn(line.item.sku, 14, "#,##0") for line in lines]
+    by_day = [{d.date: d.quantity for d in line.days.all()} for line in lines]
+    rows = [
+        [day, day.strftime("%a"), *[days.get(day, 0) for days in by_day]]
+        for n, day in enumerate(week.days())
+        if factory.working_days[n] == "1"
+    ]
+    rows.append(["total", "", *[line.quantity for line in lines]])
+    return columns, rows
+
+
+def factory_order_sheets(*, factory: Factory | None = None, version: ScheduleVersion | None = None):
+    """Issued order sheets, newest week first, with factory, version and issuer loaded."""
+    sheets = FactoryOrderSheet.objects.select_related("factory", "version", "issued_by")
+    if factory is not None:
+        sheets = sheets.filter(factory=factory)
+    if version is not None:
+        sheets = sheets.filter(version=version)
+    return sheets.order_by("-week", "factory__code", "-version__number")
 
 
 def production_actuals(*, factory: Factory | None = None) -> QuerySet[ProductionActual]:

@@ -10,6 +10,8 @@ from logistics.services.network import (  # noqa: F401
 from logistics.services.production import (  # noqa: F401
     ACTUAL_PERMISSION,
     LOCK_PERMISSION,
+    factory_order_sheet_fetched,
+    factory_order_sheets_issue,
     factory_user_link,
     production_actual_post,
     schedule_capacity_check,

@@ -20,6 +20,7 @@ from erp.weeks import IsoWeek, business_date
 from logistics.models import (
     Factory,
     FactoryCapacity,
+    FactoryOrderSheet,
     ProductionActual,
     ScheduleDay,
     ScheduleLine,
@@ -274,3 +275,45 @@ def factory_user_link(*, acting_user: Any, user: Any, factory: Factory):
     link.full_clean()
     link.save()
     return link
+
+
+@transaction.atomic
+def factory_order_sheets_issue(*, acting_user: Any, version: ScheduleVersion, week: IsoWeek) -> list[FactoryOrderSheet]:
+    """Issue each factory planned in ``version`` its order sheet for ``week``; issuing again adds nothing.
+
+    Every factory with a line anywhere in the version gets one, even with nothing to make that week:
+    a sheet of zeros tells the factory the week is empty, silence would not.
+    """
+    if version.status != ScheduleStatus.LOCKED:
+        raise ApplicationError(
+            f"Schedule version {version.number} is a draft; only a locked plan is sent to factories.",
+            {"fields": {"version": ["Not locked."]}},
+        )
+    totals: dict[int, list[int]] = {}
+    for factory_id, week_monday, quantity in ScheduleLine.objects.filter(version=version).values_list(
+        "factory_id", "week", "quantity"
+    ):
+        lines_units = totals.setdefault(factory_id, [0, 0])
+        if week_monday == week.monday:
+            lines_units[0] += 1
+            lines_units[1] += quantity
+    issuer = user_or_none(acting_user)
+    FactoryOrderSheet.objects.bulk_create(
+        [
+            FactoryOrderSheet(factory_id=fid, version=version, week=week.monday, lines=n, units=u, issued_by=issuer)
+            for fid, (n, u) in sorted(totals.items())
+        ],
+        ignore_conflicts=True,  # the unique (factory, version, week) makes a second issue a no-op
+    )
+    return list(
+        FactoryOrderSheet.objects.filter(version=version, week=week.monday)
+        .select_related("factory")
+        .order_by("factory__code")
+    )
+
+
+def factory_order_sheet_fetched(*, sheet: FactoryOrderSheet) -> None:
+    """The factory downloaded its sheet: remember the first time (one conditional UPDATE)."""
+    FactoryOrderSheet.objects.filter(pk=sheet.pk, first_downloaded_at__isnull=True).update(
+        first_downloaded_at=timezone.now()
+    )

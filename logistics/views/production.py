@@ -15,7 +15,6 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from erp import selectors as erp_selectors
 from erp.errors import ApplicationError
 from erp.excel.responses import sheet_response
-from erp.excel.xlsx_stream import SheetColumn
 from erp.models import Item
 from erp.web import ServiceFormView, StaffPageMixin, TempoListView, form_add_application_error
 from erp.weeks import IsoWeek
@@ -355,15 +354,6 @@ class FactoryOrderSheetView(StaffPageMixin, View):
             raise Http404(error.message) from error
         if factory is None or version is None:
             raise Http404("No such factory or no locked schedule.")
-        lines = list(selectors.schedule_lines(version=version).filter(factory=factory, week=iso.monday))
-        columns = [SheetColumn("date", 12, "yyyy-mm-dd"), SheetColumn("day", 6)]
-        columns += [SheetColumn(line.item.sku, 14, "#,##0") for line in lines]
-        by_day = [{d.date: d.quantity for d in line.days.all()} for line in lines]
-        rows = [
-            [day, day.strftime("%a"), *[days.get(day, 0) for days in by_day]]
-            for n, day in enumerate(iso.days())
-            if factory.working_days[n] == "1"
-        ]
-        rows.append(["total", "", *[line.quantity for line in lines]])
+        columns, rows = selectors.factory_order_sheet_table(factory=factory, version=version, week=iso)
         stem = f"order-sheet-{factory.code}-{iso.key}-v{version.number}"
         return sheet_response(stem, iso.key, columns, rows)

@@ -24,7 +24,7 @@ from erp.errors import ApplicationError
 from erp.weeks import IsoWeek
 from orders.apis.common import MAX_QTY, WeekField, items_by_sku
 from orders.models import MeetingDecision, MeetingWeek
-from orders.selectors.meeting import meeting_decisions, meeting_get, meeting_grid
+from orders.selectors.meeting import meeting_decisions, meeting_get, meeting_grid, meeting_lock_outputs
 from orders.selectors.meeting_types import MeetingRow
 from orders.services.meeting import meeting_cell_set, meeting_decision_add, meeting_lock, meeting_open, meeting_unlock
 
@@ -111,12 +111,44 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 def _meeting_data(week: IsoWeek, meeting: MeetingWeek | None) -> dict:
+    outputs = meeting_lock_outputs(meeting=meeting) if meeting else None
     return {
         "week": week.key,
         "status": meeting.status if meeting else MeetingWeek.Status.OPEN,
         "locked_by": meeting.locked_by.username if meeting and meeting.locked_by else None,
         "locked_at": meeting.locked_at if meeting else None,
+        "order_sheets": [
+            {
+                "factory": sheet.factory.code,
+                "version": sheet.version.number,
+                "lines": sheet.lines,
+                "units": sheet.units,
+                "first_downloaded_at": sheet.first_downloaded_at,
+            }
+            for sheet in (outputs.sheets if outputs else [])
+        ],
+        "draft_purchase_orders": [order.number for order in (outputs.purchase_orders if outputs else [])],
+        "outputs_pending": bool(outputs and outputs.pending),
+        "outputs_note": outputs.note if outputs else "",
     }
+
+
+_outputs = {
+    "order_sheets": inline_serializer(
+        "MeetingOrderSheet",
+        {
+            "factory": serializers.CharField(),
+            "version": serializers.IntegerField(),
+            "lines": serializers.IntegerField(),
+            "units": serializers.IntegerField(),
+            "first_downloaded_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=True,
+    ),
+    "draft_purchase_orders": serializers.ListField(child=serializers.CharField()),
+    "outputs_pending": serializers.BooleanField(),
+    "outputs_note": serializers.CharField(allow_blank=True),
+}
 
 
 def _decimal() -> serializers.CharField:
@@ -170,6 +202,9 @@ _grid = inline_serializer(
     {
         "week": serializers.CharField(),
         "status": serializers.CharField(),
+        "locked_by": serializers.CharField(allow_null=True),
+        "locked_at": serializers.DateTimeField(allow_null=True),
+        **_outputs,
         "schedule_version": serializers.IntegerField(allow_null=True),
         "previous_schedule_version": serializers.IntegerField(allow_null=True),
         "products": type(_product_row)(many=True),
@@ -282,6 +317,7 @@ _status = inline_serializer(
         "status": serializers.CharField(),
         "locked_by": serializers.CharField(allow_null=True),
         "locked_at": serializers.DateTimeField(allow_null=True),
+        **_outputs,
     },
 )
 
@@ -296,8 +332,9 @@ class MeetingLockView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             meeting = meeting_open(acting_user=request.user, week=week)
-            meeting = meeting_lock(acting_user=request.user, meeting=meeting, reason=data.validated_data["reason"])
-        return Response(_meeting_data(week, meeting))
+            meeting_lock(acting_user=request.user, meeting=meeting, reason=data.validated_data["reason"])
+        # Read after commit: the draft purchase orders are made then (at once when Celery runs eagerly).
+        return Response(_meeting_data(week, meeting_get(week=week)))
 
 
 class MeetingUnlockView(APIView):

@@ -21,7 +21,7 @@ class MeetingWorkbookApiView(APIView):
 
     @extend_schema(
         responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The meeting workbook (.xlsx).")},
-        tags=["planning"],
+        tags=["meetings"],
     )
     def get(self, request, week: str):
         # A malformed week key is an ApplicationError: 400 {"message", "extra"}.

@@ -14,7 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from erp.models import Item, TimeStamped
 from erp.validators import validate_printable
-from logistics.models import ScheduleVersion
+from logistics.models import MrpRun, ScheduleVersion
+from procurement.models import PurchaseOrder
 
 MONDAY = Q(week__week_day=2)  # Django's week_day: 1 = Sunday, 2 = Monday
 
@@ -54,7 +55,22 @@ class MeetingWeek(TimeStamped):
         validators=[validate_printable],
         help_text=_("Why it was last locked or unlocked."),
     )
-    history = HistoricalRecords()
+    # What locking produced: the MRP run it asked for, the draft purchase orders made from that run's
+    # shortages, and when that was done (empty while the run is still going).
+    mrp_run = models.ForeignKey(
+        MrpRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("MRP run")
+    )
+    draft_purchase_orders = models.ManyToManyField(
+        PurchaseOrder, blank=True, related_name="+", verbose_name=_("draft purchase orders")
+    )
+    outputs_at = models.DateTimeField(_("lock outputs made at"), null=True, blank=True)
+    outputs_note = models.CharField(
+        _("lock outputs note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Shortages that could not be ordered, and why."),
+    )
+    history = HistoricalRecords(excluded_fields=["outputs_note"])
 
     class Meta:
         verbose_name = _("order meeting")

@@ -6,6 +6,7 @@ products as for 500) and leaves the arithmetic to ``plan_math.plan_product``, as
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from erp.selectors import prices_in_force
 from erp.weeks import IsoWeek
 from logistics.models import FactoryCapacity, MrpPlannedOrder, ProductionActual, ScheduleVersion
 from logistics.selectors import (
+    factory_order_sheets,
     factory_weekly_capacity,
     planned_production,
     schedule_current_locked,
@@ -44,6 +46,26 @@ from retail.selectors import retailer_committed_demand
 
 def meeting_get(*, week: IsoWeek) -> MeetingWeek | None:
     return MeetingWeek.objects.select_related("schedule", "locked_by").filter(week=week.monday).first()
+
+
+@dataclass(frozen=True)
+class LockOutputs:
+    """What locking produced: sheets per factory, draft purchase orders, and whether MRP is still going."""
+
+    sheets: list
+    purchase_orders: list
+    pending: bool
+    note: str
+
+
+def meeting_lock_outputs(*, meeting: MeetingWeek) -> LockOutputs | None:
+    """The outputs of a locked meeting (three queries); None while it is open."""
+    if not meeting.is_locked:
+        return None
+    sheets = list(factory_order_sheets(version=meeting.schedule).filter(week=meeting.week))
+    orders = list(meeting.draft_purchase_orders.select_related("supplier").order_by("number"))
+    pending = meeting.outputs_at is None
+    return LockOutputs(sheets=sheets, purchase_orders=orders, pending=pending, note=meeting.outputs_note)
 
 
 def meeting_decisions(*, meeting: MeetingWeek) -> QuerySet[MeetingDecision]:

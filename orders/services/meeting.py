@@ -22,6 +22,7 @@ from logistics.selectors import schedule_draft
 from logistics.services import schedule_draft_create, schedule_line_set, schedule_lock
 from orders.models import MeetingCellEdit, MeetingDecision, MeetingStatus, MeetingWeek
 from orders.selectors.meeting_types import MEETING_WEEKS
+from orders.services.meeting_outputs import meeting_lock_outputs_start
 
 SOURCES = ("grid", "workbook", "api")
 UNLOCK_PERMISSION = "orders.unlock_meetingweek"
@@ -252,7 +253,10 @@ def meeting_lock(*, acting_user: Any, meeting: MeetingWeek, reason: str) -> Meet
     meeting.locked_by = user_or_none(acting_user)
     meeting.locked_at = timezone.now()
     meeting.status_reason = reason
-    return audited_save(meeting, acting_user=acting_user, reason=f"locked: {reason}")
+    meeting = audited_save(meeting, acting_user=acting_user, reason=f"locked: {reason}")
+    meeting_lock_outputs_start(acting_user=acting_user, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting
 
 
 @transaction.atomic

@@ -16,7 +16,13 @@ from erp.models import Item
 from erp.web import StaffPageMixin
 from erp.weeks import IsoWeek
 from logistics.models import Factory
-from orders.selectors.meeting import meeting_decisions, meeting_edits, meeting_get, meeting_grid
+from orders.selectors.meeting import (
+    meeting_decisions,
+    meeting_edits,
+    meeting_get,
+    meeting_grid,
+    meeting_lock_outputs,
+)
 from orders.services.meeting import (
     meeting_cell_set,
     meeting_decision_add,
@@ -109,6 +115,7 @@ class MeetingView(StaffPageMixin, TemplateView):
             compare=compare,
             rows=[_row_context(self.request, week, row, locked=grid.locked, compare=compare) for row in grid.rows],
             decisions=list(meeting_decisions(meeting=meeting)) if meeting else [],
+            outputs=meeting_lock_outputs(meeting=meeting) if meeting else None,
             decision_form=decision_form or DecisionForm(),
             reason_form=reason_form or ReasonForm(),
             can_decide=self.request.user.has_perm(DECIDE_PERMISSION) and not grid.locked,

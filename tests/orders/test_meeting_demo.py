@@ -3,6 +3,7 @@
 import pytest
 
 from erp.weeks import IsoWeek
+from logistics.models import FactoryOrderSheet
 from orders.demo_meeting import SKU, seed_meeting
 from orders.models import MeetingCellEdit, MeetingDecision, MeetingWeek
 from orders.selectors.meeting import meeting_grid
@@ -15,6 +16,8 @@ def test_demo_has_a_locked_last_week_and_an_open_meeting_to_compare(demo):
     assert "order meeting" in demo
     last = MeetingWeek.objects.get(week=(week - 1).monday)
     assert last.is_locked and last.schedule.status == "locked"
+    sheets = FactoryOrderSheet.objects.filter(version=last.schedule, week=last.week)
+    assert sorted(sheets.values_list("factory__code", flat=True)) == ["FAC-FXN", "FAC-LUX"]
     meeting = MeetingWeek.objects.get(week=week.monday)
     assert not meeting.is_locked and meeting.schedule.is_draft
     edits = list(MeetingCellEdit.objects.filter(meeting=meeting).select_related("edited_by", "item"))
