@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -80,6 +81,8 @@ def _row_context(request, week: IsoWeek, row, *, locked: bool, compare: bool, ed
         "can_edit": request.user.has_perm(EDIT_PERMISSION) and not locked and week >= IsoWeek.current(),
         "owned": bool(mine & row.owner_roles),
         "editing": editing or {},
+        # One reverse() per product, not per cell: the cells append their week key.
+        "cell_base": reverse("meeting-cell", args=[week.key, row.item.sku, week.key])[: -len(week.key) - 1],
     }
 
 

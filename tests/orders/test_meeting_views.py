@@ -173,3 +173,16 @@ def test_the_meeting_is_in_every_staff_role_s_planning_menu(make_user):
     for role in roles.STAFF_ROLES:
         labels = {str(link.label) for entry in nav_for_user(make_user(role)) for link in entry.links}
         assert "Order meeting" in labels, role
+
+
+def test_negative_projections_and_shortfalls_stand_out(client, planning_user):
+    world = meeting_world(planned=300, capacities=(300,))  # 300 a week can never meet 1,000 of demand
+    client.force_login(planning_user)
+    page = client.get("/meeting/").text
+    row = meeting_grid(week=world.week).rows[0]
+    negative = next(c for c in row.cells if c.projected < 0)
+    assert f'<td class="num flag-bad" data-week="{negative.week.key}">{negative.projected}</td>' in page
+    short = next(c for c in row.cells if c.capacity_shortfall)
+    assert f'<td class="num flag-bad">{short.capacity_shortfall}</td>' in page
+    assert '<tr class="projected"><th>Projected inventory</th>' in page
+    assert f'<td class="num last-week">sold {row.last_week.sales}</td>' in page
