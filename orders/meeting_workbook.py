@@ -35,6 +35,7 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from erp.errors import ApplicationError
 from erp.excel.columns import CellError, escape_formula
@@ -118,7 +119,7 @@ def _summary(workbook, fmt: _Formats, grid: MeetingGrid) -> None:
     label = fmt.get({"bold": True})
     facts = [
         (_("Meeting week"), grid.week.key),  # B1: the key an upload is checked against
-        (_("Status"), _("locked") if grid.locked else _("open")),
+        (_("Status"), pgettext("meeting status", "locked") if grid.locked else pgettext("meeting status", "open")),
         (_("Schedule version"), grid.schedule_number),
         (_("Compared with version"), grid.previous_schedule_number),
         (_("Weeks"), f"{grid.weeks[0].key} – {grid.weeks[-1].key}" if grid.weeks else ""),

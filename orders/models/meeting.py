@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from erp.models import Item, TimeStamped
@@ -21,8 +22,8 @@ MONDAY = Q(week__week_day=2)  # Django's week_day: 1 = Sunday, 2 = Monday
 
 
 class MeetingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    LOCKED = "locked", _("Locked")
+    OPEN = "open", pgettext_lazy("meeting status", "Open")
+    LOCKED = "locked", pgettext_lazy("meeting status", "Locked")
 
 
 class MeetingWeek(TimeStamped):

@@ -50,6 +50,8 @@ def test_planning_edits_decides_and_locks_the_week(live_server, page: Page, arti
     expect(page.locator("h1 .badge-locked")).to_have_text("Locked")
     expect(page.locator(".cell-button")).to_have_count(0)
     assert MeetingWeek.objects.get().is_locked
+    # The lock sent each factory with a line in the plan its weekly order sheet.
+    expect(page.locator("ul.outputs").first).to_contain_text(world.factories[0].code)
     page.screenshot(path=artifacts_dir / "meeting_locked.png", full_page=True)
 
     with page.expect_download() as download:
