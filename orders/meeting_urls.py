@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:week>/", meeting.MeetingView.as_view(), name="meeting-week"),
     path("<str:week>/cells/<str:sku>/<str:plan_week>/", meeting.MeetingCellView.as_view(), name="meeting-cell"),
     path("<str:week>/history/<str:sku>/", meeting.MeetingHistoryView.as_view(), name="meeting-history"),
+    path("<str:week>/chart/<str:sku>/", meeting.MeetingChartView.as_view(), name="meeting-chart"),
     path("<str:week>/decisions/", meeting.MeetingDecisionView.as_view(), name="meeting-decisions"),
     path("<str:week>/lock/", meeting.MeetingLockView.as_view(), name="meeting-lock"),
     path("<str:week>/unlock/", meeting.MeetingUnlockView.as_view(), name="meeting-unlock"),

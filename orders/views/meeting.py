@@ -23,6 +23,7 @@ from orders.selectors.meeting import (
     meeting_get,
     meeting_grid,
     meeting_lock_outputs,
+    meeting_row,
 )
 from orders.services.meeting import (
     meeting_cell_set,
@@ -199,6 +200,31 @@ class MeetingHistoryView(StaffPageMixin, View):
         meeting = meeting_get(week=week)
         edits = list(meeting_edits(meeting=meeting, item=item)[:50]) if meeting else []
         html = render_to_string("orders/partials/meeting_history.html", {"edits": edits, "item": item}, request=request)
+        return HttpResponse(html)
+
+
+class MeetingChartView(StaffPageMixin, View):
+    """Demand, supply and projected inventory of one product over the 12 weeks (htmx fragment in the
+    expanded row). The numbers travel as JSON for tempo.js to draw with Chart.js; the page itself never
+    computes them, so it costs no query more."""
+
+    permission_required = VIEW_PERMISSION
+
+    def get(self, request, week, sku):
+        week, item = parse_week(week), _item(sku)
+        row = meeting_row(week=week, item=item)
+        if row is None:
+            raise Http404(f"{item.sku} is not in the meeting.")
+        data = {
+            "weeks": [cell.week.key for cell in row.cells],
+            "demand": [cell.demand for cell in row.cells],
+            "supply": [cell.supply for cell in row.cells],
+            "projected": [cell.projected for cell in row.cells],
+            "names": {"demand": _("Demand"), "supply": _("Supply"), "projected": _("Projected inventory")},
+        }
+        lowest = min(row.cells, key=lambda cell: cell.projected) if row.cells else None
+        context = {"item": item, "week": week, "data": data, "lowest": lowest, "script_id": f"meeting-chart-{item.sku}"}
+        html = render_to_string("orders/partials/meeting_chart.html", context, request=request)
         return HttpResponse(html)
 
 

@@ -61,3 +61,39 @@ def test_planning_edits_decides_and_locks_the_week(live_server, page: Page, arti
     workbook = load_workbook(saved)
     assert workbook.sheetnames == ["Summary", "Demand", "Supply", "Shortages", "Decisions"]
     assert "Build ahead for the launch" in [c.value for row in workbook["Decisions"].iter_rows() for c in row]
+
+
+def test_a_product_s_chart_draws_demand_supply_and_projection(live_server, page: Page, artifacts_dir):
+    world = meeting_world(2)
+    phone, week = world.phones[0], world.week
+    user = UserFactory(roles=[roles.SALES])  # reading the meeting is enough
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/meeting/")
+    product = page.locator(f"#product-{phone.sku}")
+    product.get_by_role("link", name="Chart").click()
+    canvas = product.locator(f"canvas[data-chart='meeting-chart-{phone.sku}']")
+    expect(canvas).to_be_visible()
+    expect(product.locator("figcaption")).to_contain_text(f"Lowest projected inventory of {phone.sku}")
+    page.wait_for_function("c => Chart.getChart(c) !== undefined", arg=canvas.element_handle())
+    drawn = canvas.evaluate(
+        """c => { const chart = Chart.getChart(c);
+                  return { width: c.width, height: c.height, labels: chart.data.labels,
+                           types: chart.data.datasets.map(d => d.type || chart.config.type),
+                           projected: chart.data.datasets[2].data, min: chart.scales.y.min }; }"""
+    )
+    assert drawn["width"] > 0 and drawn["height"] > 0
+    assert drawn["labels"] == [(week + w).key for w in range(12)]
+    assert drawn["types"] == ["bar", "bar", "line"]
+    assert drawn["projected"][:3] == [200, 0, -200]
+    assert drawn["min"] < -8000  # the shortfall is drawn below zero, not clipped
+    # Asking again swaps in a fresh canvas, drawn like the first.
+    product.get_by_role("link", name="Chart").click()
+    page.wait_for_function(
+        "sku => { const c = document.querySelectorAll(`canvas[data-chart='meeting-chart-${sku}']`);"
+        " return c.length === 1 && Chart.getChart(c[0]) !== undefined; }",
+        arg=phone.sku,
+    )
+    # The other product's chart is not loaded until asked for.
+    expect(page.locator(f"#product-{world.phones[1].sku} canvas")).to_have_count(0)
+    product.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts_dir / "meeting_chart.png", full_page=True)
