@@ -47,9 +47,14 @@ def number_cells(cells, field: str, style: str = "") -> str:
     return mark_safe("".join(parts))  # numbers and escaped week keys only
 
 
+def _sold(units: int) -> str:
+    # Outside an f-string, where xgettext would not find it.
+    return gettext("sold") + f" {units}"
+
+
 # The meeting block's computed rows: label, cell style, tr class, and what the "Last week" column shows.
 PLAN_ROWS = {
-    "forecast": (gettext_lazy("Forecast"), "", "", lambda row: f"{gettext('sold')} {row.last_week.sales}"),
+    "forecast": (gettext_lazy("Forecast"), "", "", lambda row: _sold(row.last_week.sales)),
     "online": (gettext_lazy("Pre-sale / online"), "", "", None),
     "retailer": (gettext_lazy("Retailer orders"), "", "", None),
     "demand": (gettext_lazy("Demand"), "strong", "", None),

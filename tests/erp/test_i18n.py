@@ -19,6 +19,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{\s*\w+\s*\}\}")
 
 @dataclass
 class PoEntry:
+    msgctxt: str = ""
     msgid: str = ""
     msgid_plural: str = ""
     msgstrs: dict[int, str] = field(default_factory=dict)
@@ -27,7 +28,7 @@ class PoEntry:
 
 
 def _parse_po(path: Path) -> list[PoEntry]:
-    """Just enough of the PO format: flags, msgid, msgid_plural, msgstr and msgstr[n], continuation lines."""
+    """Just enough of the PO format: flags, msgctxt, msgid, msgid_plural, msgstr and msgstr[n], continuations."""
     entries: list[PoEntry] = []
     entry = PoEntry()
     target: tuple[str, int] | None = None
@@ -64,9 +65,9 @@ def _parse_po(path: Path) -> list[PoEntry]:
             append(target, ast.literal_eval(line))
         else:
             keyword, _, rest = line.partition(" ")
-            if keyword == "msgid" and entry.msgstrs:
+            if keyword in ("msgctxt", "msgid") and entry.msgstrs:
                 flush()
-            match = re.fullmatch(r"(msgid|msgid_plural|msgstr)(?:\[(\d+)\])?", keyword)
+            match = re.fullmatch(r"(msgctxt|msgid|msgid_plural|msgstr)(?:\[(\d+)\])?", keyword)
             assert match, f"{path}:{number}: unexpected line {raw!r}"
             if not entry.line:
                 entry.line = number
