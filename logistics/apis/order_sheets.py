@@ -10,11 +10,11 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
-from erp.excel.responses import sheet_response
 from erp.weeks import IsoWeek
 from logistics import selectors, services
 from logistics.apis.production import IsFactoryUser
-from logistics.models import Factory, FactoryOrderSheet
+from logistics.models import FactoryOrderSheet
+from logistics.views.production import order_sheet_response
 
 
 class OrderSheetSerializer(serializers.ModelSerializer):
@@ -64,8 +64,6 @@ class FactoryOrderSheetFileView(APIView):
         sheet = _own_sheets(request).filter(pk=pk).first()
         if sheet is None:
             raise Http404("No such order sheet for your factory.")
-        factory: Factory = sheet.factory
-        week = IsoWeek.of(sheet.week)
-        columns, rows = selectors.factory_order_sheet_table(factory=factory, version=sheet.version, week=week)
+        response = order_sheet_response(factory=sheet.factory, version=sheet.version, week=IsoWeek.of(sheet.week))
         services.factory_order_sheet_fetched(sheet=sheet)
-        return sheet_response(f"order-sheet-{factory.code}-{week.key}-v{sheet.version.number}", week.key, columns, rows)
+        return response

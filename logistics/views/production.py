@@ -354,6 +354,10 @@ class FactoryOrderSheetView(StaffPageMixin, View):
             raise Http404(error.message) from error
         if factory is None or version is None:
             raise Http404("No such factory or no locked schedule.")
-        columns, rows = selectors.factory_order_sheet_table(factory=factory, version=version, week=iso)
-        stem = f"order-sheet-{factory.code}-{iso.key}-v{version.number}"
-        return sheet_response(stem, iso.key, columns, rows)
+        return order_sheet_response(factory=factory, version=version, week=iso)
+
+
+def order_sheet_response(*, factory: Factory, version, week: IsoWeek):
+    """The order sheet workbook, for staff (this page) and for the factory's own token (the API)."""
+    columns, rows = selectors.factory_order_sheet_table(factory=factory, version=version, week=week)
+    return sheet_response(f"order-sheet-{factory.code}-{week.key}-v{version.number}", week.key, columns, rows)
