@@ -20,6 +20,8 @@ STORE_OPS = "store_ops"
 FINANCE = "finance"
 ADMIN = "admin"
 RETAILER = "retailer"
+# The online shop's integration user: posts consumer and flash-sale orders with its API token; no staff access.
+SHOP = "shop"
 
 ROLE_LABELS = {
     PROCUREMENT: _("Procurement"),
@@ -30,10 +32,11 @@ ROLE_LABELS = {
     FINANCE: _("Finance"),
     ADMIN: _("Administrator"),
     RETAILER: _("Retailer"),
+    SHOP: _("Online shop (integration)"),
 }
 
 STAFF_ROLES = (PROCUREMENT, PLANNING, SALES, LOGISTICS, STORE_OPS, FINANCE, ADMIN)
-ALL_ROLES = (*STAFF_ROLES, RETAILER)
+ALL_ROLES = (*STAFF_ROLES, RETAILER, SHOP)
 
 # Codenames as "app_label.codename". The admin role gets every permission.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "erp.change_fxrate",
     },
     RETAILER: set(),
+    SHOP: {"erp.view_item"},
 }
 
 

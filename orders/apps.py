@@ -5,6 +5,7 @@ FORECAST_MODELS = ("forecastversion", "forecastvalue", "demandsignal", "salesact
 CONSUMER_MODELS = ("consumerorder", "consumerorderline")
 DISPATCH_MODELS = ("dispatchrun", "dispatchline")
 MEETING_MODELS = ("meetingweek", "meetingcelledit", "meetingdecision")
+FLASH_MODELS = ("flashsale", "flashsaleorder", "flashsalecounter")
 
 
 def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> set[str]:
@@ -21,6 +22,7 @@ class OrdersConfig(AppConfig):
         self._ready_plan()
         self._ready_dispatch()
         self._ready_meeting()
+        self._ready_flash()
 
     def _ready_forecasts(self) -> None:
         """Forecasts, demand signals, sales actuals and consumer orders."""
@@ -116,3 +118,25 @@ class OrdersConfig(AppConfig):
             {"orders.change_meetingweek", "orders.add_meetingdecision", "orders.unlock_meetingweek"},
         )
         demo_step_register(seed_meeting)
+
+    def _ready_flash(self) -> None:
+        """Flash sales: sales runs them; the online shop takes, pays and cancels their orders; staff read."""
+        from erp import roles
+        from erp.demo import demo_step_register
+        from erp.navigation import NavEntry, nav_register
+        from orders.demo_flash import seed_flash_sales
+
+        nav_register(NavEntry("sales", _("Flash sales"), "flash-sale-list", "orders.view_flashsale"))
+        view = _perms(("view",), FLASH_MODELS)
+        order_actions = {"orders.add_flashsaleorder", "orders.pay_flashsaleorder", "orders.cancel_flashsaleorder"}
+        roles.role_grant(roles.SALES, view | _perms(("add", "change"), ("flashsale",)) | order_actions)
+        for role in (roles.PLANNING, roles.LOGISTICS, roles.FINANCE):
+            roles.role_grant(role, view)
+        roles.role_grant(
+            roles.SHOP,
+            {"orders.view_flashsale", "orders.view_flashsaleorder"}
+            | order_actions
+            | _perms(("view", "add"), CONSUMER_MODELS)
+            | {"orders.pay_consumerorder", "orders.cancel_consumerorder"},
+        )
+        demo_step_register(seed_flash_sales)

@@ -14,6 +14,10 @@ from orders.models import (
     DispatchOrderKind,
     DispatchRun,
     DispatchTrigger,
+    FlashSale,
+    FlashSaleChannel,
+    FlashSaleOrder,
+    FlashSaleOrderStatus,
     SalesActual,
     SignalSource,
 )
@@ -117,3 +121,42 @@ class WaitingDemandFilterForm(forms.Form):
             "sku": data.get("sku", "").strip(),
             "kind": data.get("kind", ""),
         }
+
+
+FLASH_PHASES = [("scheduled", _("Scheduled")), ("live", _("Live")), ("ended", _("Ended"))]
+
+
+class FlashSaleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    sku = django_filters.CharFilter(field_name="item__sku", lookup_expr="iexact", label=_("SKU"))
+    channel = django_filters.ChoiceFilter(choices=FlashSaleChannel.choices, label=_("Channel"))
+    phase = django_filters.ChoiceFilter(choices=FLASH_PHASES, method="filter_phase", label=_("Phase"))
+
+    class Meta:
+        model = FlashSale
+        fields = ["q", "sku", "channel", "phase"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(item__sku__icontains=value))
+
+    def filter_phase(self, queryset, name, value):
+        from django.utils import timezone
+
+        now = timezone.now()
+        if value == "scheduled":
+            return queryset.filter(starts_at__gt=now)
+        if value == "ended":
+            return queryset.filter(ends_at__lte=now)
+        return queryset.filter(starts_at__lte=now, ends_at__gt=now)
+
+
+class FlashSaleOrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=FlashSaleOrderStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = FlashSaleOrder
+        fields = ["q", "status"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(customer_ref__icontains=value))

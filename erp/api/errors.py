@@ -75,3 +75,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def error_response(error: ApplicationError, code: int) -> Response:
+    """A refusal answered with a status other than 400 (409 sold out, 422 ...), in the one error shape."""
+    return Response({"message": error.message, "extra": error.extra}, status=code)

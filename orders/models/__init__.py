@@ -15,6 +15,17 @@ from orders.models.dispatch import (  # noqa: F401
     DispatchRun,
     DispatchTrigger,
 )
+from orders.models.flash import (  # noqa: F401
+    FLASH_SALE_CODE_PATTERN,
+    MAX_COUNTER_SHARDS,
+    FlashSale,
+    FlashSaleChannel,
+    FlashSaleCodeCounter,
+    FlashSaleCounter,
+    FlashSaleCustomer,
+    FlashSaleOrder,
+    FlashSaleOrderStatus,
+)
 from orders.models.forecasts import (  # noqa: F401
     GENERATED_METHODS,
     DemandSignal,

@@ -27,6 +27,7 @@ class ConsumerChannel(models.TextChoices):
     ONLINE = "online", _("Online shop")
     PRESALE = "presale", _("Pre-sale")
     STORE = "store", _("Store")
+    FLASH = "flash", _("Flash sale")
 
 
 class ConsumerOrderStatus(models.TextChoices):

@@ -18,6 +18,19 @@ from orders.services.dispatch import (  # noqa: F401
     dispatch_run,
     dispatch_serving,
 )
+from orders.services.flash import (  # noqa: F401
+    FlashSaleRefused,
+    FlashSaleSoldOut,
+    FlashTake,
+    flash_sale_change,
+    flash_sale_create,
+    flash_sale_end,
+    flash_sale_fingerprint,
+    flash_sale_order_cancel,
+    flash_sale_order_pay,
+    flash_sale_order_take,
+    flash_sale_window_refusal,
+)
 from orders.services.forecasts import (  # noqa: F401
     MAX_GENERATE_WEEKS,
     MAX_WEEKS_AWAY,

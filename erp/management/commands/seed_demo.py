@@ -31,6 +31,7 @@ DEMO_USERS = [
     ("finance", roles.FINANCE, "Cai Wu (finance)"),
     ("admin", roles.ADMIN, "Guan Li (admin)"),
     ("retailer", roles.RETAILER, "Lin Shou (retailer)"),
+    ("shop", roles.SHOP, "Online shop (API)"),
 ]
 
 # sku, name, family, batch multiple, list price, retailer price
@@ -115,7 +116,7 @@ class Command(BaseCommand):
                 defaults={
                     "first_name": full_name,
                     "email": f"{username}@demo.tempo.local",
-                    "is_staff": role != roles.RETAILER,
+                    "is_staff": role in roles.STAFF_ROLES,
                     "is_superuser": role == roles.ADMIN,
                 },
             )
@@ -221,7 +222,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'username':<13} role")
         for username, role, _name in DEMO_USERS:
-            where = "/portal/" if role == roles.RETAILER else "/dashboard/"
+            where = {roles.RETAILER: "/portal/", roles.SHOP: "/api/v1/flash-sales/ (token only)"}.get(
+                role, "/dashboard/"
+            )
             self.stdout.write(f"  {username:<13} {role:<12} -> {base_url}{where}")
         for username, role, where in demo_logins():
             self.stdout.write(f"  {username:<13} {role:<12} -> {base_url}{where}")

@@ -1,0 +1,89 @@
+"""Reads of flash sales: the list, one sale, its live counter and its orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from orders.models import FlashSale, FlashSaleCounter, FlashSaleOrder, FlashSaleOrderStatus
+
+RATE_WINDOW_SECONDS = 10
+
+
+def flash_sale_list() -> QuerySet[FlashSale]:
+    return FlashSale.objects.select_related("item", "created_by").annotate(
+        remaining_units=Sum("counters__remaining"), initial_units=Sum("counters__initial")
+    )
+
+
+def flash_sale_get(key: str | int) -> FlashSale | None:
+    """A sale by id or by code (natural key)."""
+    text = str(key).strip()
+    rows = FlashSale.objects.select_related("item")
+    if text.isdigit():
+        return rows.filter(pk=int(text)).first()
+    return rows.filter(code=text.upper()).first()
+
+
+def flash_sale_phase(sale: FlashSale, *, remaining: int | None, now: datetime | None = None) -> str:
+    """scheduled, live, sold_out or ended."""
+    now = now or timezone.now()
+    if now < sale.starts_at:
+        return "scheduled"
+    if now >= sale.ends_at:
+        return "ended"
+    return "sold_out" if remaining == 0 else "live"
+
+
+@dataclass(frozen=True)
+class FlashLive:
+    quantity: int
+    sold: int
+    remaining: int
+    accepted: int
+    paid: int
+    cancelled: int
+    orders_per_second: float
+    window_seconds: int
+    phase: str
+    at: datetime
+
+
+def flash_sale_live(sale: FlashSale, *, now: datetime | None = None) -> FlashLive:
+    """The live counter, in two queries: units left on the counter rows, and orders by status with
+    those of the last ``RATE_WINDOW_SECONDS`` (orders/s)."""
+    now = now or timezone.now()
+    units = FlashSaleCounter.objects.filter(sale=sale).aggregate(remaining=Sum("remaining"), initial=Sum("initial"))
+    since = now - timedelta(seconds=RATE_WINDOW_SECONDS)
+    counts = FlashSaleOrder.objects.filter(sale=sale).aggregate(
+        accepted=Count("pk", filter=Q(status=FlashSaleOrderStatus.ACCEPTED)),
+        paid=Count("pk", filter=Q(status=FlashSaleOrderStatus.PAID)),
+        cancelled=Count("pk", filter=Q(status=FlashSaleOrderStatus.CANCELLED)),
+        recent=Count("pk", filter=Q(created_at__gt=since, created_at__lte=now)),
+    )
+    remaining = units["remaining"] or 0
+    initial = units["initial"] or sale.quantity
+    return FlashLive(
+        quantity=initial,
+        sold=initial - remaining,
+        remaining=remaining,
+        accepted=counts["accepted"],
+        paid=counts["paid"],
+        cancelled=counts["cancelled"],
+        orders_per_second=round(counts["recent"] / RATE_WINDOW_SECONDS, 1),
+        window_seconds=RATE_WINDOW_SECONDS,
+        phase=flash_sale_phase(sale, remaining=remaining, now=now),
+        at=now,
+    )
+
+
+def flash_sale_order_list(sale: FlashSale | None = None) -> QuerySet[FlashSaleOrder]:
+    rows = FlashSaleOrder.objects.select_related("sale", "consumer_order")
+    return rows.filter(sale=sale) if sale is not None else rows
+
+
+def flash_sale_order_get(sale: FlashSale, number: str) -> FlashSaleOrder | None:
+    return flash_sale_order_list(sale).filter(number=str(number).strip().upper()).first()
