@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.errors import ApplicationError
 from erp.weeks import IsoWeek
-from orders.models import ForecastMethod
+from orders.models import FlashSaleChannel, ForecastMethod
 from orders.services.forecasts import MAX_GENERATE_WEEKS, MAX_MOVING_AVERAGE_N
 
 GENERATE_CHOICES = [
@@ -64,3 +64,23 @@ class GenerateForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class FlashSaleForm(forms.Form):
+    """A new flash sale; times are in the site's time zone (Asia/Shanghai)."""
+
+    sku = forms.CharField(label=_("Product SKU"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    quantity = forms.IntegerField(label=_("Units on sale"), min_value=1, max_value=10_000_000)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    per_customer_limit = forms.IntegerField(label=_("Per-customer limit"), min_value=1, max_value=1_000, initial=1)
+    channel = forms.ChoiceField(label=_("Channel"), choices=FlashSaleChannel.choices)
+    counter_shards = forms.IntegerField(
+        label=_("Counter rows"),
+        min_value=1,
+        max_value=64,
+        initial=8,
+        help_text=_("The stock is split over this many rows so that many orders at once do not queue on one row."),
+    )
+    region = forms.CharField(label=_("Ship-to region"), max_length=64, required=False)

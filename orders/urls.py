@@ -16,4 +16,18 @@ urlpatterns = [
     path("consumer-orders/<str:number>/", views.ConsumerOrderDetailView.as_view(), name="consumer-order-detail"),
     path("consumer-orders/<str:number>/pay/", views.ConsumerOrderPayView.as_view(), name="consumer-order-pay"),
     path("consumer-orders/<str:number>/cancel/", views.ConsumerOrderCancelView.as_view(), name="consumer-order-cancel"),
+    path("flash-sales/", views.FlashSaleListView.as_view(), name="flash-sale-list"),
+    path("flash-sales/new/", views.FlashSaleCreateView.as_view(), name="flash-sale-create"),
+    path("flash-sales/<str:code>/", views.FlashSaleDetailView.as_view(), name="flash-sale-detail"),
+    path("flash-sales/<str:code>/end/", views.FlashSaleEndView.as_view(), name="flash-sale-end"),
+    path(
+        "flash-sales/<str:code>/orders/<str:number>/pay/",
+        views.FlashSaleOrderPayView.as_view(),
+        name="flash-sale-order-pay",
+    ),
+    path(
+        "flash-sales/<str:code>/orders/<str:number>/cancel/",
+        views.FlashSaleOrderCancelView.as_view(),
+        name="flash-sale-order-cancel",
+    ),
 ]

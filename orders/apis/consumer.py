@@ -67,8 +67,12 @@ class ConsumerOrderLineInputSerializer(StrictInputSerializer):
     quantity = serializers.IntegerField(min_value=-MAX_QTY, max_value=MAX_QTY)
 
 
+# Flash-sale consumer orders are made only by paying a flash-sale order, which took its unit of stock.
+POSTED_CHANNELS = [(value, label) for value, label in ConsumerChannel.choices if value != ConsumerChannel.FLASH]
+
+
 class ConsumerOrderInputSerializer(StrictInputSerializer):
-    channel = serializers.ChoiceField(choices=ConsumerChannel.choices)
+    channel = serializers.ChoiceField(choices=POSTED_CHANNELS)
     customer_ref = serializers.CharField(max_length=100)
     requested_week = WeekField()
     region = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

@@ -6,6 +6,14 @@ from orders.views.consumer import (  # noqa: F401
     ConsumerOrderListView,
     ConsumerOrderPayView,
 )
+from orders.views.flash import (  # noqa: F401
+    FlashSaleCreateView,
+    FlashSaleDetailView,
+    FlashSaleEndView,
+    FlashSaleListView,
+    FlashSaleOrderCancelView,
+    FlashSaleOrderPayView,
+)
 from orders.views.forecasts import (  # noqa: F401
     DemandSignalListView,
     ForecastAccuracyView,
