@@ -200,6 +200,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # named so erp.ApiToken can point at it from a migration
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
     "AUTH_HEADER_PREFIX": "Token",
