@@ -312,3 +312,54 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class TokenScope(models.TextChoices):
+    """Which kind of caller an API token acts as; views declare the scopes they accept."""
+
+    STAFF = "staff", _("Staff")
+    RETAILER = "retailer", _("Retailer")
+    SUPPLIER = "supplier", _("Supplier")
+    FACTORY = "factory", _("Factory")
+    SHOP = "shop", _("Shop")
+
+
+class ApiToken(models.Model):
+    """Tempo's record of a knox token: its scope and label, and who made and revoked it.
+
+    The row outlives the knox token (SET_NULL) so the token page and the history keep
+    what happened to it after revocation or expiry.
+    """
+
+    token = models.OneToOneField(
+        "knox.AuthToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="tempo_token"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    token_key = models.CharField(_("token prefix"), max_length=25)
+    scope = models.CharField(_("scope"), max_length=16, choices=TokenScope.choices)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expiry = models.DateTimeField(_("expiry"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scope__in=TokenScope.values), name="apitoken_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(token__isnull=True), name="apitoken_revoked_has_no_token"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… ({self.scope})"

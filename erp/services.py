@@ -1,14 +1,17 @@
 """Every write to the kernel. Keyword-only, atomic, attributed to ``acting_user``."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from knox.models import AuthToken
 
 from erp.audit import audited_save, validate_instance
 from erp.errors import ApplicationError
-from erp.models import Currency, FxRate, Item, Price
+from erp.models import ApiToken, Currency, FxRate, Item, Price
+from erp.tokens import token_scope_of_user
 
 ITEM_EDITABLE_FIELDS = {
     "name",
@@ -193,3 +196,48 @@ def fx_rate_upsert(*, acting_user: Any, currency: Currency, date: date, rate: De
     fx.rate = rate
     fx.source = source
     return audited_save(fx, acting_user=acting_user, reason="updated" if fx.pk else "created")
+
+
+MAX_TOKEN_DAYS = 365
+
+
+@transaction.atomic
+def api_token_create(
+    *, acting_user: Any, user: Any, label: str = "", expiry_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a knox token for ``user`` with the scope its kind gives it; returns the record and the plaintext.
+
+    The plaintext exists only here: knox stores a hash, so the caller must show it once.
+    """
+    if expiry_days is not None and not 1 <= expiry_days <= MAX_TOKEN_DAYS:
+        raise ApplicationError(
+            f"expiry_days: must be between 1 and {MAX_TOKEN_DAYS}.", {"fields": {"expiry_days": expiry_days}}
+        )
+    expiry = timedelta(days=expiry_days) if expiry_days is not None else None
+    knox_token, plaintext = AuthToken.objects.create(user=user, **({"expiry": expiry} if expiry else {}))
+    record = ApiToken(
+        token=knox_token,
+        user=user,
+        token_key=knox_token.token_key,
+        scope=token_scope_of_user(user),
+        label=label.strip(),
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        expiry=knox_token.expiry,
+    )
+    audited_save(record, acting_user=acting_user, reason="token issued")
+    return record, plaintext
+
+
+@transaction.atomic
+def api_token_revoke(*, acting_user: Any, api_token: ApiToken, reason: str = "") -> ApiToken:
+    """Revoke a token: the knox token is deleted (it stops working at once); the record stays for the audit."""
+    if api_token.revoked_at is not None:
+        return api_token
+    knox_token = api_token.token
+    api_token.token = None
+    api_token.revoked_at = timezone.now()
+    api_token.revoked_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    audited_save(api_token, acting_user=acting_user, reason=reason or "token revoked")
+    if knox_token is not None:
+        knox_token.delete()
+    return api_token

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "erp.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,6 +145,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# drf-spectacular's ReDoc page starts with an inline script; only it gets 'unsafe-inline' (erp/security.py).
+CSP_INLINE_SCRIPT_PATHS = ["/api/redoc/"]
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -198,8 +202,30 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Counters live in CACHES["default"]: set CACHE_URL (Redis) when more than one app server runs.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "erp.api.throttles.UserBurstThrottle",
+        "erp.api.throttles.UserSustainedThrottle",
+        "erp.api.throttles.AnonThrottle",
+        "erp.api.throttles.IPThrottle",
+        "erp.api.throttles.ScopedThrottle",
+    ],
+    # THROTTLE_<SCOPE>="<count>/<s|min|hour|day>"; empty means no limit for that scope.
+    "DEFAULT_THROTTLE_RATES": {
+        scope: os.environ.get(f"THROTTLE_{scope.upper()}", rate) or None
+        for scope, rate in {
+            "user_burst": "120/min",  # per token (or session user)
+            "user_sustained": "20000/day",  # per token (or session user)
+            "anon": "30/min",  # per IP, requests without a user
+            "ip": "1200/min",  # per IP, everyone
+            "flash_sale": "6000/min",  # per token, views with throttle_scope = "flash_sale"
+        }.items()
+    },
+    # Client IP for per-IP throttles: REMOTE_ADDR unless this many trusted proxies add X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
 }
 FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # named so erp.ApiToken can point at it from a migration
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
     "AUTH_HEADER_PREFIX": "Token",

@@ -9,6 +9,10 @@ class LogisticsConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
         self._ready_production()
+        from erp.tokens import token_scope_register
+        from logistics.selectors.production import factory_of_user
+
+        token_scope_register("factory", lambda user: factory_of_user(user) is not None)
         self._ready_stock()
         self._ready_shipments()
         self._ready_mrp()  # last: its demo step runs after the schedule and the stock are seeded

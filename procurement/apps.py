@@ -8,6 +8,10 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         import procurement.importers  # noqa: F401  (registers procurement's Excel datasets)
+        from erp.tokens import token_scope_register
+        from procurement.selectors.purchasing import supplier_of_user
+
+        token_scope_register("supplier", lambda user: supplier_of_user(user) is not None)
         from erp import roles
         from erp.demo import demo_step_register
         from erp.navigation import NavEntry, nav_register

@@ -12,6 +12,12 @@ class RetailConfig(AppConfig):
 
     def ready(self) -> None:
         # Each area registers its Excel datasets, navigation, role grants and demo steps here.
+        from erp.tokens import token_scope_register
+        from retail.selectors.ledger import retailer_id_of_user
+        from retail.selectors.stores import pos_link_of
+
+        token_scope_register("retailer", lambda user: retailer_id_of_user(user) is not None)
+        token_scope_register("shop", lambda user: pos_link_of(user) is not None)
         self._ready_retailers()
         self._ready_stores()  # its demo step runs right after the retailers', before orders and allocations
         self._ready_prepayments()

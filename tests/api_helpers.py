@@ -1,10 +1,10 @@
 """Helpers for API tests: a client holding a real token, and the error shape every failure must have."""
 
-from knox.models import AuthToken
+from erp.services import api_token_create
 
 
 def token_client(api_client, user):
-    _instance, token = AuthToken.objects.create(user=user)
+    _record, token = api_token_create(acting_user=user, user=user, label="test")
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api_client
 

@@ -91,6 +91,16 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (and anything else cached) never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads made by a test land in its own temporary folder, never in ./media."""
     settings.MEDIA_ROOT = tmp_path / "media"

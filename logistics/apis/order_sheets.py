@@ -42,6 +42,11 @@ def _own_sheets(request):
 class FactoryOrderSheetListView(ListAPIView):
     """The calling factory's issued weekly order sheets, newest week first."""
 
+    token_scopes = (
+        "staff",
+        "factory",
+    )
+
     permission_classes = [IsFactoryUser]
     serializer_class = OrderSheetSerializer
 
@@ -54,6 +59,10 @@ class FactoryOrderSheetListView(ListAPIView):
 
 
 class FactoryOrderSheetFileView(APIView):
+    token_scopes = (
+        "staff",
+        "factory",
+    )
     permission_classes = [IsFactoryUser]
 
     @extend_schema(

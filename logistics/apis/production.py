@@ -91,6 +91,11 @@ class FactoryViewSet(
 ):
     """Factories, addressed by code, with their weekly capacity per product nested."""
 
+    token_scopes = (
+        "staff",
+        "factory",
+    )
+
     serializer_class = FactorySerializer
     permission_classes = [FactoryPermission]
     lookup_field = "code"
@@ -395,6 +400,11 @@ class IsFactoryUser(IsAuthenticated):
 class FactoryScheduleView(APIView):
     """The calling factory's lines of the locked schedule, with daily quantities (``?week=2026-W48``, optional)."""
 
+    token_scopes = (
+        "staff",
+        "factory",
+    )
+
     permission_classes = [IsFactoryUser]
 
     @extend_schema(
@@ -447,6 +457,11 @@ class ProductionActualInputSerializer(StrictInputSerializer):
 
 class FactoryActualsView(APIView):
     """Post the calling factory's output of one product on one day; posting the same day again replaces it."""
+
+    token_scopes = (
+        "staff",
+        "factory",
+    )
 
     permission_classes = [IsFactoryUser]
 

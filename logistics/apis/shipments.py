@@ -149,6 +149,11 @@ class ShipmentViewSet(
 ):
     """Shipments addressed by number (or an unambiguous tracking number)."""
 
+    token_scopes = (
+        "staff",
+        "factory",
+    )
+
     serializer_class = ShipmentSerializer
     permission_classes = [ShipmentPermission]
     queryset = Shipment.objects.none()

@@ -193,6 +193,11 @@ def _lines_by_sku(lines: list[dict]) -> list[dict]:
 class PurchaseOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Purchase orders, addressed by id or number. Their status changes only through the POST actions."""
 
+    token_scopes = (
+        "staff",
+        "supplier",
+    )
+
     serializer_class = PurchaseOrderSerializer
     permission_classes = [PurchaseOrderPermission]
     lookup_value_regex = "[^/]+"
@@ -392,6 +397,11 @@ class SupplierRequirementsView(APIView):
     Each entry is ``{"sku", "week", "quantity"}``: what the latest MRP run plans to buy from this
     supplier. Empty until planning has run.
     """
+
+    token_scopes = (
+        "staff",
+        "supplier",
+    )
 
     permission_classes = [IsSupplierUser]
 

@@ -181,6 +181,11 @@ class AllocationRunInputSerializer(StrictInputSerializer):
 class AllocationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Allocation runs: preview (and apply) with POST; read with GET."""
 
+    token_scopes = (
+        "staff",
+        "retailer",
+    )
+
     permission_classes = [AllocationPermission]
     filterset_class = AllocationRunFilter
     ordering_fields = ["created_at", "quantity", "requested_total", "allocated_total"]

@@ -114,6 +114,11 @@ class PrepaymentEntryViewSet(
     """Entries of the prepayment ledger, newest first. Filters: ``retailer``, ``kind``, ``start``, ``end``
     (days, Asia/Shanghai), ``order``, ``reference``. POST books a deposit."""
 
+    token_scopes = (
+        "staff",
+        "retailer",
+    )
+
     serializer_class = PrepaymentEntrySerializer
     permission_classes = [PrepaymentEntryPermission]
     filterset_class = PrepaymentEntryFilter
@@ -263,6 +268,11 @@ def _line_inputs(lines: list[dict]) -> list[services.RetailerOrderLineInput]:
 
 class RetailerOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Retailer orders, addressed by number. Filters: ``q``, ``status``, ``retailer``, ``sku``, ``week``."""
+
+    token_scopes = (
+        "staff",
+        "retailer",
+    )
 
     serializer_class = RetailerOrderSerializer
     permission_classes = [RetailerOrderPermission]

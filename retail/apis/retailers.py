@@ -117,6 +117,11 @@ class RetailerStatusInputSerializer(StrictInputSerializer):
 class RetailerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Retailers with their prepayment balance. ``POST <code>/status/`` changes the status."""
 
+    token_scopes = (
+        "staff",
+        "retailer",
+    )
+
     queryset = Retailer.objects.none()  # for the permission class's model lookup; see get_queryset
     serializer_class = RetailerSerializer
     permission_classes = [RetailerPermission]

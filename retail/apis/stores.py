@@ -159,6 +159,12 @@ class StoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     (own/retailer), ``retailer``, ``region``, ``warehouse``, ``is_active``. ``POST <code>/counts/`` posts
     a stock count of the store."""
 
+    token_scopes = (
+        "staff",
+        "retailer",
+        "shop",
+    )
+
     queryset = Store.objects.none()  # for the permission class's model lookup; see get_queryset
     serializer_class = StoreSerializer
     permission_classes = [StorePermission]
@@ -318,6 +324,12 @@ class SellThroughViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Units sold per store, product and day. Filters ``store``, ``sku``, ``date_after``, ``date_before``,
     ``source``, ``own``, ``run_by``, ``region``. ``POST {rows: [{store, sku, date, units_sold}]}`` reports
     days all or nothing (a day reported again replaces the earlier figure)."""
+
+    token_scopes = (
+        "staff",
+        "retailer",
+        "shop",
+    )
 
     queryset = StoreSellThrough.objects.none()
     serializer_class = SellThroughSerializer
