@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from erp.api.permissions import ModelPermissions
 from erp.api.serializers import StrictInputSerializer
 from erp.errors import ApplicationError
+from erp.models import TokenScope
 from orders import selectors, services
 from orders.apis.common import MAX_QTY, WeekField, items_by_sku
 from orders.filters import ConsumerOrderFilter
@@ -84,6 +85,7 @@ class ConsumerOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     serializer_class = ConsumerOrderSerializer
     permission_classes = [ConsumerOrderPermission]
+    token_scopes = (TokenScope.STAFF, TokenScope.SHOP)
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
     filterset_class = ConsumerOrderFilter

@@ -24,7 +24,7 @@ from erp.api.errors import error_response
 from erp.api.parsers import JSONParser
 from erp.api.serializers import StrictInputSerializer
 from erp.errors import ApplicationError
-from erp.models import Item
+from erp.models import Item, TokenScope
 from orders.filters import FlashSaleFilter, FlashSaleOrderFilter
 from orders.models import FlashSale, FlashSaleChannel, FlashSaleOrder
 from orders.selectors.flash import (
@@ -47,6 +47,8 @@ from orders.services.flash import (
 )
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The online shop's token reads sales and takes, pays and cancels their orders; staff tokens do the rest.
+SHOP_AND_STAFF = (TokenScope.STAFF, TokenScope.SHOP)
 VIEW_SALE, ADD_SALE, CHANGE_SALE = "orders.view_flashsale", "orders.add_flashsale", "orders.change_flashsale"
 VIEW_ORDER, ADD_ORDER = "orders.view_flashsaleorder", "orders.add_flashsaleorder"
 PAY_ORDER, CANCEL_ORDER = "orders.pay_flashsaleorder", "orders.cancel_flashsaleorder"
@@ -149,6 +151,8 @@ def _sale_response(sale: FlashSale, code: int = status.HTTP_200_OK) -> Response:
 class FlashSaleListView(generics.ListAPIView):
     """Flash sales, newest first; POST creates one (its stock split over ``counter_shards`` rows)."""
 
+    token_scopes = SHOP_AND_STAFF
+
     serializer_class = FlashSaleSerializer
     permission_classes = [_needs(VIEW_SALE, ADD_SALE)]
     filterset_class = FlashSaleFilter
@@ -172,6 +176,7 @@ class FlashSaleListView(generics.ListAPIView):
 
 
 class FlashSaleDetailView(APIView):
+    token_scopes = SHOP_AND_STAFF
     permission_classes = [_needs(VIEW_SALE)]
 
     @extend_schema(responses={200: FlashSaleSerializer})
@@ -190,6 +195,8 @@ class FlashSaleEndView(APIView):
 class FlashSaleLiveView(APIView):
     """The live counter: units sold and remaining, orders by status, orders/s over the last seconds."""
 
+    token_scopes = SHOP_AND_STAFF
+
     permission_classes = [_needs(VIEW_SALE)]
 
     @extend_schema(responses={200: FlashLiveSerializer})
@@ -202,6 +209,8 @@ _refusal = OpenApiResponse(description='`{"message", "extra": {"code"}}`')
 
 class FlashSaleOrdersView(generics.ListAPIView):
     """A sale's orders (GET); POST takes one unit for a customer, once per ``Idempotency-Key``."""
+
+    token_scopes = SHOP_AND_STAFF
 
     serializer_class = FlashSaleOrderSerializer
     permission_classes = [_needs(VIEW_ORDER, ADD_ORDER)]
@@ -248,6 +257,7 @@ class FlashSaleOrdersView(generics.ListAPIView):
 
 
 class _OrderAction(APIView):
+    token_scopes = SHOP_AND_STAFF
     permission: str = ""
 
     def act(self, request, order: FlashSaleOrder) -> FlashSaleOrder:

@@ -35,7 +35,7 @@ def test_scope_follows_the_kind_of_user():
     pos_user_link(acting_user=None, user=pos)
     assert _scope(pos) == TokenScope.SHOP
     shop = UserFactory(is_staff=False)
-    shop.groups.add(Group.objects.create(name="shop"))
+    shop.groups.add(Group.objects.get_or_create(name="shop")[0])
     assert _scope(shop) == TokenScope.SHOP
 
 
@@ -62,7 +62,7 @@ def test_a_supplier_token_is_refused_on_retailer_endpoints(api_client):
 
 def test_a_shop_token_is_refused_on_staff_endpoints(api_client):
     user = UserFactory(is_staff=False)
-    user.groups.add(Group.objects.create(name="shop"))
+    user.groups.add(Group.objects.get_or_create(name="shop")[0])
     assert_error_shape(token_client(api_client, user).get("/api/v1/prices/"), 403)
 
 
