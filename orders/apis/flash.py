@@ -37,6 +37,7 @@ from orders.selectors.flash import (
 )
 from orders.services.consumer import IdempotencyKeyReused
 from orders.services.flash import (
+    FlashSaleBusy,
     FlashSaleRefused,
     FlashSaleSoldOut,
     flash_sale_create,
@@ -221,6 +222,8 @@ class FlashSaleOrdersView(generics.ListAPIView):
     ordering = ["-created_at", "-number"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no sale to look up
+            return FlashSaleOrder.objects.none()
         return flash_sale_order_list(_sale(self.kwargs["sale"]))
 
     @extend_schema(
@@ -250,6 +253,10 @@ class FlashSaleOrdersView(generics.ListAPIView):
             )
         except FlashSaleSoldOut as error:
             return error_response(error, status.HTTP_409_CONFLICT)
+        except FlashSaleBusy as error:
+            response = error_response(error, status.HTTP_429_TOO_MANY_REQUESTS)
+            response["Retry-After"] = "1"
+            return response
         except (FlashSaleRefused, IdempotencyKeyReused) as error:
             return error_response(error, status.HTTP_422_UNPROCESSABLE_ENTITY)
         headers = {} if take.created else {"Idempotent-Replayed": "true"}

@@ -22,6 +22,8 @@ def flash_sale_list() -> QuerySet[FlashSale]:
 def flash_sale_get(key: str | int) -> FlashSale | None:
     """A sale by id or by code (natural key)."""
     text = str(key).strip()
+    if not text or len(text) > 32 or not text.isprintable():
+        return None
     rows = FlashSale.objects.select_related("item")
     if text.isdigit():
         return rows.filter(pk=int(text)).first()

@@ -19,6 +19,7 @@ from orders.services.dispatch import (  # noqa: F401
     dispatch_serving,
 )
 from orders.services.flash import (  # noqa: F401
+    FlashSaleBusy,
     FlashSaleRefused,
     FlashSaleSoldOut,
     FlashTake,

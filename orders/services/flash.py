@@ -62,6 +62,10 @@ class FlashSaleSoldOut(ApplicationError):
     """No unit left (the API answers 409)."""
 
 
+class FlashSaleBusy(ApplicationError):
+    """The last units are all held by orders in flight (the API answers 429: slow down)."""
+
+
 class FlashSaleRefused(ApplicationError):
     """Outside the sale's window or over the per-customer limit (the API answers 422)."""
 
@@ -274,6 +278,9 @@ def _hold_for_customer(cursor: Any, sale: FlashSale, ref: str) -> bool:
     return cursor.fetchone() is not None
 
 
+FALLBACK_TRIES = 200
+
+
 def _take_unit(cursor: Any, sale: FlashSale, key: str) -> tuple[int, int] | None:
     """(shard, taken) of the unit taken, or None when every counter row is empty."""
     table = _table(FlashSaleCounter)
@@ -283,17 +290,32 @@ def _take_unit(cursor: Any, sale: FlashSale, key: str) -> tuple[int, int] | None
         take + "WHERE sale_id = %s AND shard = %s AND remaining > 0 RETURNING shard, taken", [sale.pk, preferred]
     )
     row = cursor.fetchone()
-    if row is None and sale.counter_shards > 1:
-        # The preferred row is empty: take from the fullest row that still has units. The row is locked
-        # and its ``remaining > 0`` rechecked by the database before the UPDATE applies.
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    if row is not None or sale.counter_shards == 1:
+        return (int(row[0]), int(row[1])) if row else None
+    # The preferred row is empty: take from any row that still has units, skipping rows other orders
+    # hold. Never waiting here matters: an UPDATE whose recheck failed keeps its row locked until the
+    # transaction ends, so waiting for a second row could close a cycle (seen as deadlocks in the test).
+    skip = connection.features.has_select_for_update_skip_locked
+    lock = " FOR UPDATE SKIP LOCKED" if skip else ""
+    for _ in range(FALLBACK_TRIES):
         cursor.execute(
             take + f"WHERE id = (SELECT id FROM {table} WHERE sale_id = %s AND remaining > 0 "
-            f"ORDER BY remaining DESC, shard LIMIT 1{lock}) AND remaining > 0 RETURNING shard, taken",
+            f"ORDER BY id LIMIT 1{lock}) AND remaining > 0 RETURNING shard, taken",
             [sale.pk],
         )
         row = cursor.fetchone()
-    return (int(row[0]), int(row[1])) if row else None
+        if row is not None:
+            return int(row[0]), int(row[1])
+        if not skip:
+            return None
+        # Nothing free right now: sold out, or every row with units is held by an order in flight.
+        cursor.execute(f"SELECT 1 FROM {table} WHERE sale_id = %s AND remaining > 0 LIMIT 1", [sale.pk])
+        if cursor.fetchone() is None:
+            return None
+    raise FlashSaleBusy(
+        f"{sale.code} is very busy: every unit left is being taken by another order; try again in a moment.",
+        {"code": "busy", "retry_after_seconds": 1},
+    )
 
 
 def _insert_order(
