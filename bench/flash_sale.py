@@ -32,7 +32,7 @@ from datetime import timedelta
 
 from scratch import ROOT, run_on_scratch_database, setup_django
 
-BENCH_DB = "tempo_bench_flash"
+BENCH_DB = os.environ.get("BENCH_FLASH_DB", "tempo_bench_flash")
 PORT = 8765
 WARM_UP = 2.0
 PASSWORD = "bench-flash-2026"
