@@ -234,9 +234,10 @@ def _refuse_status(order: ConsumerOrder, current: str | None, allowed: list[str]
     )
 
 
-def _history(order: ConsumerOrder, *, acting_user: Any, reason: str) -> None:
-    ConsumerOrder.history.bulk_history_create(
-        [order], update=True, default_user=user_or_none(acting_user), default_change_reason=reason
+def _history(instance: Any, *, acting_user: Any, reason: str) -> None:
+    """A history row for a change made by a conditional UPDATE (which simple-history does not see)."""
+    type(instance).history.bulk_history_create(
+        [instance], update=True, default_user=user_or_none(acting_user), default_change_reason=reason
     )
 
 

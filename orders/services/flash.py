@@ -47,6 +47,7 @@ from orders.services.consumer import (
     ConsumerOrderLineInput,
     IdempotencyKeyReused,
     _check_key,
+    _history,
     consumer_order_create,
     consumer_order_pay,
     consumer_region_check,
@@ -148,12 +149,6 @@ def _make_counters(sale: FlashSale) -> None:
     FlashSaleCounter.objects.bulk_create(
         FlashSaleCounter(sale=sale, shard=shard, initial=units, remaining=units)
         for shard, units in enumerate(_split(sale.quantity, sale.counter_shards))
-    )
-
-
-def _history(instance: Any, *, acting_user: Any, reason: str, update: bool = True) -> None:
-    type(instance).history.bulk_history_create(
-        [instance], update=update, default_user=user_or_none(acting_user), default_change_reason=reason
     )
 
 

@@ -143,7 +143,6 @@ class _SaleActionView(StaffPageMixin, View):
 
     def post(self, request, code, **kwargs):
         sale = _sale_or_404(code)
-        self.kwargs = {**self.kwargs, **kwargs}
         try:
             done = self.act(sale)
         except ApplicationError as error:
