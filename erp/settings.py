@@ -164,7 +164,7 @@ if PRODUCTION:
 # --- Login brute-force protection (django-axes, see erp/lockout.py) --------------
 AUTHENTICATION_BACKENDS = [
     "erp.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "erp.permissions_backend.ModelPermissionBackend",
 ]
 AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
