@@ -19,12 +19,12 @@ def flash_sale_list() -> QuerySet[FlashSale]:
     )
 
 
-def flash_sale_get(key: str | int) -> FlashSale | None:
-    """A sale by id or by code (natural key)."""
+def flash_sale_get(key: str | int, *, with_item: bool = True) -> FlashSale | None:
+    """A sale by id or by code (natural key); ``with_item=False`` for the intake, which needs no item."""
     text = str(key).strip()
     if not text or len(text) > 32 or not text.isprintable():
         return None
-    rows = FlashSale.objects.select_related("item")
+    rows = FlashSale.objects.select_related("item") if with_item else FlashSale.objects.all()
     if text.isdigit():
         return rows.filter(pk=int(text)).first()
     return rows.filter(code=text.upper()).first()
