@@ -9,4 +9,4 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("portal:home")
     post_reset_login = True
     # Retailer users sign in with the default backend; axes or others may sit in front of it.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "erp.permissions_backend.ModelPermissionBackend"

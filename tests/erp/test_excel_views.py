@@ -372,8 +372,8 @@ def test_runs_list_query_count(client, procurement_user, django_assert_num_queri
         _run(procurement_user, dataset=["items", "prices"][index % 2])
     client.force_login(procurement_user)
     client.get("/excel/runs/")  # warm the session and permission caches of this client
-    # session, user, groups (role check), user perms, group perms, count, page (uploader joined)
-    with django_assert_num_queries(7):
+    # session, user, groups (role check), permissions, count, page (uploader joined)
+    with django_assert_num_queries(6):
         response = client.get("/excel/runs/?sort=dataset")
     assert len(response.context["object_list"]) == count
 
@@ -383,8 +383,8 @@ def test_hub_query_count(client, procurement_user, django_assert_num_queries):
         _run(procurement_user)
     client.force_login(procurement_user)
     client.get("/excel/")
-    # session, user, groups (role check), user perms, group perms, recent runs (uploader joined)
-    with django_assert_num_queries(6):
+    # session, user, groups (role check), permissions, recent runs (uploader joined)
+    with django_assert_num_queries(5):
         response = client.get("/excel/")
     assert len(response.context["recent_runs"]) == 5
 

@@ -87,8 +87,8 @@ def test_item_list_query_count(client, procurement_user, django_assert_num_queri
     ItemFactory.create_batch(40)
     client.force_login(procurement_user)
     client.get("/items/")  # warm the session and permission caches of this client
-    # session, user, groups (role check), user perms, group perms, count, page
-    with django_assert_num_queries(7):
+    # session, user, groups (role check), permissions, count, page
+    with django_assert_num_queries(6):
         assert client.get("/items/").status_code == 200
 
 
@@ -212,6 +212,6 @@ def test_other_list_pages_query_count(client, request, django_assert_num_queries
         FxRate.objects.create(currency_id="USD", date=date(2026, 10, day), rate="7.1")
     client.force_login(request.getfixturevalue(user_fixture))
     client.get(url)
-    # session, user, groups (role check), user perms, group perms, count, page (rows joined in one query)
-    with django_assert_num_queries(7):
+    # session, user, groups (role check), permissions, count, page (rows joined in one query)
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200

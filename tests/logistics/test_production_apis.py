@@ -42,8 +42,8 @@ def test_factories_lookup_by_code_with_capacities(api_client, planner, setup, dj
     ]
     for n in range(10):
         FactoryCapacityFactory(factory=FactoryFactory(), weekly_capacity=10 + n)
-    # token, user, user perms, group perms, factory link, count, page, capacities (prefetched with items)
-    with django_assert_num_queries(8):
+    # token (user joined), permissions, factory link, count, page, capacities (prefetched with items)
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/factories/")
     assert response.json()["count"] == 12
     assert client.get("/api/v1/factories/NOPE/").status_code == 404
@@ -120,12 +120,12 @@ def test_schedule_lines_list_query_count(api_client, planner, setup, django_asse
     fxn, lux, phone, *_ = setup
     make_locked([(fac, phone, WEEK + n, 100) for fac in (fxn, lux) for n in range(10)], user=planner)
     client = token_client(api_client, planner)
-    # token (knox reads it twice), user perms, group perms, shown version, count, page, days
-    with django_assert_num_queries(8):
+    # token, permissions, shown version, count, page, days
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/schedule-lines/?page_size=50")
     assert response.json()["count"] == 20
-    # token (twice), user perms, group perms, count, page (creator, locker and base joined)
-    with django_assert_num_queries(6):
+    # token, permissions, count, page (creator, locker and base joined)
+    with django_assert_num_queries(4):
         assert client.get("/api/v1/schedule-versions/").status_code == 200
 
 
@@ -135,7 +135,7 @@ def test_factory_token_sees_only_its_own_schedule(api_client, planner, setup, dj
     make_draft([(fxn, phone, WEEK, 1)], user=planner)  # a draft is never shown to factories
     client = token_client(api_client, factory_user(fxn))
     # token, user, factory link, factory, version, lines, days
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         body = client.get("/api/v1/factory/schedule/?week=2026-W48").json()
     assert body["factory"] == "FAC-A" and body["version"] == 1
     assert [(r["factory"], r["quantity"]) for r in body["results"]] == [("FAC-A", 600)]

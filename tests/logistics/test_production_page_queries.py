@@ -38,5 +38,5 @@ def test_page_query_counts_do_not_grow_with_the_data(client, size):
             "/logistics/schedule/2/diff/",
         )
     ]
-    # Each page: session, user, user and group permissions (+ nav), then its own reads: no query per row or cell.
-    assert counts == [8, 8, 8, 10]
+    # Each page: session, user, permissions (+ nav), then its own reads: no query per row or cell.
+    assert counts == [7, 7, 7, 9]

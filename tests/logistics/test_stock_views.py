@@ -34,13 +34,13 @@ def test_stock_level_list_filters_sorts_exports_with_constant_queries(client, pl
         give_stock(ProductFactory(), wh, 10 + n)
     give_stock(ItemFactory(sku="CP-OLED"), store, 300)
     client.get("/logistics/stock/")  # warm the session and the permission cache paths
-    with django_assert_num_queries(7):  # session, user, roles, 2 permission reads, count, page
+    with django_assert_num_queries(6):  # session, user, roles, permissions, count, page
         page = client.get("/logistics/stock/?sort=-on_hand")
     assert page.status_code == 200
     assert [lv.on_hand for lv in page.context["object_list"]] == [300, 12, 11, 10]
     for _ in range(5):
         give_stock(ProductFactory(), wh, 1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get("/logistics/stock/?kind=warehouse&region=south")
     assert len(page.context["object_list"]) == 8
     assert b"CP-OLED" not in page.content
@@ -139,10 +139,10 @@ def test_list_pages_take_the_same_queries_for_any_number_of_rows(
 
     add_rows()
     client.get(url)
-    with django_assert_num_queries(7):  # session, user, roles, 2 permission reads, count, page
+    with django_assert_num_queries(6):  # session, user, roles, permissions, count, page
         assert client.get(url).status_code == 200
     for _ in range(4):
         add_rows()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(url)
     assert len(page.context["object_list"]) == 5

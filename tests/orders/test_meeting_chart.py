@@ -92,7 +92,7 @@ def test_the_chart_costs_a_fixed_number_of_queries(client, planning_user, django
     url = f"/meeting/{week.key}/chart/{phone.sku}/"
     client.get(url, **HX)  # warm the session
     # 5 for the session, the user and the permissions, 1 for the product, 20 for its row of the grid.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = client.get(url, **HX)
     assert response.status_code == 200
 

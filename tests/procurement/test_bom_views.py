@@ -143,22 +143,22 @@ def test_component_list(client, procurement_user, django_assert_num_queries):
     for _ in range(3):
         SupplierOfferFactory(item=ComponentProfileFactory().item)
     client.force_login(procurement_user)
-    # session, user, groups, user perms, group perms, count, page (item joined, offers counted)
-    with django_assert_num_queries(7):
+    # session, user, groups, permissions, count, page (item joined, offers counted)
+    with django_assert_num_queries(6):
         response = client.get(reverse("component-list"), {"sort": "-offer_count"})
     assert [p.offer_count for p in response.context["object_list"]] == [1, 1, 1]
     for _ in range(10):
         SupplierOfferFactory(item=ComponentProfileFactory().item)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(client.get(reverse("component-list")).context["object_list"]) == 13
 
 
 def test_bom_list_query_count_does_not_grow(planner_client, phone, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(planner_client.get(reverse("bom-list")).context["object_list"]) == 2
     for _ in range(10):
         BomLineFactory()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(planner_client.get(reverse("bom-list")).context["object_list"]) == 12
 
 

@@ -69,8 +69,8 @@ def test_list_filters_sorting_and_query_count(client, procurement_user, supplier
         ("PO-2026-00001", 1, Decimal("2000")),
     ]
     assert client.get(f"{LIST}?ordered_after=not-a-date").status_code == 200
-    # session, user, groups (staff check), user perms, group perms, count, page (joined and annotated)
-    with django_assert_num_queries(7):
+    # session, user, groups (staff check), permissions, count, page (joined and annotated)
+    with django_assert_num_queries(6):
         client.get(f"{LIST}?q=SUP-B")
 
 

@@ -54,11 +54,11 @@ def test_list_query_count_does_not_grow_with_rows(client, procurement_user, djan
     SupplierFactory.create_batch(5)
     client.force_login(procurement_user)
     client.get("/procurement/suppliers/")  # warm up caches that are not per request
-    # session, user, roles, permissions (user, group), count, page with currencies
-    with django_assert_num_queries(7):
+    # session, user, roles, permissions, count, page with currencies
+    with django_assert_num_queries(6):
         few = client.get("/procurement/suppliers/")
     SupplierFactory.create_batch(40)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         many = client.get("/procurement/suppliers/")
     assert len(few.context["object_list"]) == 5 and len(many.context["object_list"]) == 45
 

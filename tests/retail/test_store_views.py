@@ -93,14 +93,14 @@ def test_the_list_shows_stock_transit_sales_cover_and_suggestions(client, world)
 def test_the_list_takes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     _login(client, roles.STORE_OPS)
     client.get("/retail/stores/")
-    # session, user, roles, permissions (user, group), count, page, the suggestions of the page's own
+    # session, user, roles, permissions, count, page, the suggestions of the page's own
     # stores (the plan without its store query: 8), the regions of the filter
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         few = client.get("/retail/stores/")
     for n in range(6):
         store = make_store(f"ST-W-MORE{n}", warehouse=world.warehouse)
         StockLevel.objects.create(item=world.phone, location=store.location, on_hand=n)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         many = client.get("/retail/stores/")
     assert len(many.context["object_list"]) == len(few.context["object_list"]) + 6
 
@@ -188,11 +188,11 @@ def test_sell_through_entry_refusals_write_nothing(client, world, lines, text):
 def test_the_sell_through_list_filters_sorts_and_counts_queries(client, world, django_assert_num_queries):
     _login(client, roles.SALES)
     client.get("/retail/sell-through/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get("/retail/sell-through/?run_by=retailer&sort=-quantity")
     assert [(r.location.code, r.quantity) for r in page.context["object_list"]] == [("ST-W-RA", 9), ("ST-W-RB", 4)]
     assert "/excel/store-sell-through/export/?run_by=retailer" in page.content.decode()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         everything = client.get("/retail/sell-through/?source=staff")
     assert len(everything.context["object_list"]) == 28
 
@@ -259,12 +259,12 @@ def test_creating_and_editing_a_store(client, world):
 def test_the_replenishment_page_takes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     _login(client, roles.STORE_OPS)
     client.get("/retail/replenishment/")
-    # session, user, roles, permissions (user, group), the plan's nine
-    with django_assert_num_queries(14):
+    # session, user, roles, permissions, the plan's nine
+    with django_assert_num_queries(13):
         few = client.get("/retail/replenishment/?only_needed=on")
     for n in range(4):
         store = make_store(f"ST-W-REP{n}", warehouse=world.warehouse)
         StockLevel.objects.create(item=world.phone, location=store.location, on_hand=n)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         many = client.get("/retail/replenishment/?region=")  # every line, not only those needing stock
     assert len(many.context["lines"]) == len(few.context["lines"]) + 2 + 4
