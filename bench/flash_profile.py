@@ -23,6 +23,7 @@ import time
 from scratch import run_on_scratch_database, setup_django
 
 PRODUCTION_ENV = {
+    "DATABASE_SERVER_SIDE_BINDING": "1",
     "DJANGO_ENV": "production",
     "SECRET_KEY": "bench-" + "x" * 50,
     "ALLOWED_HOSTS": "127.0.0.1",
@@ -32,6 +33,19 @@ PRODUCTION_ENV = {
     "LOG_LEVEL": "WARNING",
     "CELERY_TASK_ALWAYS_EAGER": "1",
 }
+
+
+def _backend_pid(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a local process (the PostgreSQL backend serving our connection)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,12 +97,15 @@ def run(args: argparse.Namespace) -> int:
     for q in queries.captured_queries:
         print("  ", q["sql"][:160])
 
-    cpu0, wall0 = time.process_time(), time.perf_counter()
+    backend = _backend_pid(connection)
+    cpu0, wall0, pg0 = time.process_time(), time.perf_counter(), _cpu_seconds(backend)
     for n in range(args.requests):
         call(n)
-    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    cpu, wall, pg = time.process_time() - cpu0, time.perf_counter() - wall0, _cpu_seconds(backend) - pg0
     per_request = f"{wall / args.requests * 1000:.2f} ms wall, {cpu / args.requests * 1000:.2f} ms CPU"
     print(f"\n{args.requests} requests: {per_request} in this process per request")
+    if backend == _backend_pid(connection):  # the same session served every request
+        print(f"PostgreSQL backend {backend}: {pg / args.requests * 1000:.2f} ms CPU per request")
     print("statuses", statuses)
 
     profiler = cProfile.Profile(time.process_time)  # CPU, not wall: the other core runs PostgreSQL
