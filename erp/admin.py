@@ -2,14 +2,17 @@
 so the admin obeys the same rules as the API and the pages."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from erp import services
+from erp import selectors, services
 from erp.errors import ApplicationError
-from erp.models import Currency, FxRate, ImportRun, Item, Price
+from erp.models import ApiToken, ApiTokenStatus, Currency, FxRate, ImportRun, Item, Price
 
 
 class ServiceAdmin(SimpleHistoryAdmin):
@@ -186,4 +189,83 @@ class ImportRunAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ApiTokenStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return ApiTokenStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ApiTokenStatus.values:
+            return queryset.filter(selectors.api_token_status_q(self.value(), now=timezone.now()))
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Token records, read-only. Tokens are issued on /account/tokens/ or by the API (the plaintext is
+    shown once, there, and never stored); the admin can only revoke them, through the service."""
+
+    list_display = [
+        "token_key",
+        "label",
+        "user",
+        "scope",
+        "created_at",
+        "expiry",
+        "last_used_at",
+        "status_display",
+        "revoked_at",
+    ]
+    list_filter = ["scope", ApiTokenStatusFilter, "created_at"]
+    search_fields = ["label", "user__username", "token_key"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    # The knox token itself (its digest) is never shown: the prefix identifies a token.
+    fields = [
+        "token_key",
+        "label",
+        "user",
+        "scope",
+        "created_by",
+        "created_at",
+        "expiry",
+        "last_used_at",
+        "status_display",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        return obj.get_status_display()
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        revoked = 0
+        for api_token in queryset.filter(revoked_at__isnull=True):
+            services.api_token_revoke(acting_user=request.user, api_token=api_token, reason="revoked in the admin")
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked) % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The list's revoke action needs the change permission; one token's page is for reading only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the record would leave its knox token working; revoke it instead.
         return False

@@ -31,6 +31,8 @@ class ErpConfig(AppConfig):
             NavEntry("master_data", _("FX rates"), "fx-rate-list", "erp.view_fxrate"),
             NavEntry("master_data", _("Excel import / export"), "excel-home", None),
             NavEntry("master_data", _("Import runs"), "excel-run-list", None),
+            NavEntry("admin", _("API tokens"), "api-token-list", "erp.view_apitoken"),
+            NavEntry("admin", _("My API tokens"), "account-tokens", None),
             NavEntry("admin", _("Django admin"), "admin:index", admin_site=True),
             NavEntry("admin", _("API documentation"), "api-docs", None),
         )

@@ -1,8 +1,10 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from erp.models import FxRate, Item, Price
+from erp.models import ApiToken, ApiTokenStatus, FxRate, Item, Price, TokenScope
+from erp.selectors import api_token_status_q
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -42,3 +44,22 @@ class FxRateFilter(django_filters.FilterSet):
     class Meta:
         model = FxRate
         fields = ["currency", "date", "date_after", "date_before"]
+
+
+class ApiTokenFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    scope = django_filters.ChoiceFilter(choices=TokenScope.choices, label=_("Scope"))
+    status = django_filters.ChoiceFilter(choices=ApiTokenStatus.choices, method="filter_status", label=_("Status"))
+    user = django_filters.CharFilter(field_name="user__username", lookup_expr="iexact", label=_("User"))
+
+    class Meta:
+        model = ApiToken
+        fields = ["q", "scope", "status", "user"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(label__icontains=value) | Q(user__username__icontains=value) | Q(token_key__istartswith=value.strip())
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(api_token_status_q(value, now=timezone.now()))

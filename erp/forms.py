@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from erp.models import MAX_BATCH_MULTIPLE, MAX_CASE_PACK, MAX_RATE, MIN_MONEY, MIN_RATE, Currency, Item
+from erp.services import MAX_TOKEN_DAYS
 
 
 class DateInput(forms.DateInput):
@@ -74,3 +76,31 @@ class FxRateForm(forms.Form):
         label=_("CNY per unit"), max_digits=18, decimal_places=8, min_value=MIN_RATE, max_value=MAX_RATE
     )
     source = forms.CharField(label=_("Source"), max_length=64, required=False)
+
+
+def default_token_days() -> int:
+    """The lifetime of a token issued by the API (``API_TOKEN_TTL_DAYS``), within what the page allows."""
+    ttl = settings.REST_KNOX.get("TOKEN_TTL")
+    return min(max(ttl.days if ttl else 30, 1), MAX_TOKEN_DAYS)
+
+
+class ApiTokenCreateForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script or machine that uses it."),
+    )
+    expiry_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        min_value=1,
+        max_value=MAX_TOKEN_DAYS,
+        initial=default_token_days,
+    )
+
+
+class ApiTokenRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("Recorded in the token's history."),
+    )

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -324,6 +325,12 @@ class TokenScope(models.TextChoices):
     SHOP = "shop", _("Shop")
 
 
+class ApiTokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class ApiToken(models.Model):
     """Tempo's record of a knox token: its scope and label, and who made and revoked it.
 
@@ -363,3 +370,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_key}… ({self.scope})"
+
+    def status_at(self, now) -> str:
+        """Revoked (by Tempo, or its knox token deleted before it expired, e.g. by the API's revoke
+        endpoints), expired, or active. ``erp.selectors.api_token_status_q`` is the same rule in SQL."""
+        if self.revoked_at is not None:
+            return ApiTokenStatus.REVOKED
+        if self.expiry is not None and self.expiry < now:
+            return ApiTokenStatus.EXPIRED
+        if self.token_id is None:
+            return ApiTokenStatus.REVOKED
+        return ApiTokenStatus.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    def get_status_display(self) -> str:
+        return ApiTokenStatus(self.status).label

@@ -1,12 +1,12 @@
 """Reads of the kernel, each with the joins its callers need."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from erp.errors import ApplicationError
-from erp.models import Currency, FxRate, Item, Price
+from erp.models import ApiToken, ApiTokenStatus, Currency, FxRate, Item, Price
 
 BASE_CURRENCY = "CNY"
 
@@ -105,3 +105,25 @@ class FxTable:
 def fx_convert(*, amount: Decimal, currency: str, on: date) -> Decimal:
     """``amount`` in ``currency`` expressed in CNY at the rate in force on ``on``."""
     return amount * fx_rate_on(currency=currency, on=on)
+
+
+def api_token_list() -> QuerySet[ApiToken]:
+    """Every token record with its user, newest first (the token pages and the admin)."""
+    return ApiToken.objects.select_related("user")
+
+
+def api_tokens_of_user(user) -> QuerySet[ApiToken]:
+    """The records of ``user``'s own tokens; another user's token is simply not in it (a 404)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_status_q(status: str, *, now: datetime) -> Q:
+    """The rows whose ``ApiToken.status_at(now)`` is ``status``, as a filter (same rules, in SQL)."""
+    unexpired = Q(expiry__isnull=True) | Q(expiry__gte=now)
+    if status == ApiTokenStatus.ACTIVE:
+        return Q(revoked_at__isnull=True, token__isnull=False) & unexpired
+    if status == ApiTokenStatus.EXPIRED:
+        return Q(revoked_at__isnull=True, expiry__lt=now)
+    if status == ApiTokenStatus.REVOKED:
+        return Q(revoked_at__isnull=False) | (Q(token__isnull=True) & unexpired)
+    raise ValueError(f"Unknown token status {status!r}")

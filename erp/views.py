@@ -1,25 +1,38 @@
 """Staff pages of the kernel, the dashboard and the health probe."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from erp import selectors, services
 from erp.audit import audit_trail
-from erp.filters import FxRateFilter, ItemFilter, PriceFilter
-from erp.forms import FxRateForm, ItemEditForm, ItemForm, PriceEditForm, PriceForm
-from erp.models import Item, Price
+from erp.errors import ApplicationError
+from erp.filters import ApiTokenFilter, FxRateFilter, ItemFilter, PriceFilter
+from erp.forms import (
+    ApiTokenCreateForm,
+    ApiTokenRevokeForm,
+    FxRateForm,
+    ItemEditForm,
+    ItemForm,
+    PriceEditForm,
+    PriceForm,
+)
+from erp.models import ApiToken, ApiTokenStatus, Item, Price
 from erp.roles import ROLE_LABELS, user_is_retailer, user_roles
-from erp.web import ServiceFormView, StaffPageMixin, TempoListView
+from erp.web import ServiceFormView, StaffPageMixin, TempoListView, form_add_application_error
 from erp.weeks import IsoWeek, business_date
 
 
@@ -205,6 +218,113 @@ class FxRateCreateView(ServiceFormView):
 
     def get_success_url_for(self, obj):
         return reverse("fx-rate-list")
+
+
+def _with_status(tokens, now=None):
+    now = now or timezone.now()
+    for token in tokens:
+        token.current_status = token.status_at(now)
+    return tokens
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountTokenListView(LoginRequiredMixin, ListView):
+    """``/account/tokens/``: any signed-in user's own API tokens, a form to create one, and revoke buttons.
+
+    A new token's plaintext is shown in the response to the POST that created it and nowhere else:
+    knox keeps only its hash, and it is never put in the session or a message.
+    """
+
+    template_name = "erp/account_tokens.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.api_tokens_of_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _with_status(context["object_list"])
+        context.setdefault("form", ApiTokenCreateForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ApiTokenCreateForm(request.POST)
+        created = plaintext = None
+        if form.is_valid():
+            try:
+                created, plaintext = services.api_token_create(
+                    acting_user=request.user,
+                    user=request.user,
+                    label=form.cleaned_data["label"],
+                    expiry_days=form.cleaned_data["expiry_days"],
+                )
+            except ApplicationError as error:
+                form_add_application_error(form, error)
+            else:
+                form = ApiTokenCreateForm()
+        self.object_list = self.get_queryset()
+        context = self.get_context_data(form=form, created=created, plaintext=plaintext)
+        return self.render_to_response(context)
+
+
+class AccountTokenRevokeView(LoginRequiredMixin, View):
+    """Revoke one of one's own tokens. Another user's token id is a 404, like one that does not exist."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        record = get_object_or_404(selectors.api_tokens_of_user(request.user), pk=pk)
+        services.api_token_revoke(acting_user=request.user, api_token=record, reason="revoked by its owner")
+        messages.success(request, _("Token %(token)s revoked: it no longer works.") % {"token": record.token_key})
+        return redirect("account-tokens")
+
+
+class ApiTokenListView(TempoListView):
+    """Every user's API tokens, for administrators: filters, search, sorting and a revoke link."""
+
+    permission_required = "erp.view_apitoken"
+    filterset_class = ApiTokenFilter
+    template_name = "erp/apitoken_list.html"
+    sortable = ("label", "user__username", "scope", "token_key", "created_at", "expiry", "last_used_at", "revoked_at")
+    default_sort = "-created_at"
+    queryset = selectors.api_token_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _with_status(context["object_list"])
+        context["can_revoke"] = self.request.user.has_perm("erp.change_apitoken")
+        context["active"] = ApiTokenStatus.ACTIVE
+        return context
+
+
+class ApiTokenRevokeView(ServiceFormView):
+    permission_required = ("erp.view_apitoken", "erp.change_apitoken")
+    form_class = ApiTokenRevokeForm
+    template_name = "erp/apitoken_revoke.html"
+    cancel_url = reverse_lazy("api-token-list")
+    success_message = _("Token %(object)s revoked: it no longer works.")
+
+    @cached_property
+    def api_token(self) -> ApiToken:
+        # Looked up only after the access checks, so a 404 never tells outsiders what exists.
+        return get_object_or_404(selectors.api_token_list(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        token = self.api_token
+        context["title"] = _("Revoke token %(token)s") % {"token": token.token_key}
+        context["api_token"] = token
+        context["token_status"] = token.status
+        context["submit_label"] = _("Revoke")
+        return context
+
+    def perform(self, form):
+        return services.api_token_revoke(
+            acting_user=self.request.user, api_token=self.api_token, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_url_for(self, obj):
+        return reverse("api-token-list")
 
 
 @require_GET

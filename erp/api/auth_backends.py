@@ -11,6 +11,7 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
 from erp.models import ApiToken
+from erp.services import api_token_touch, api_token_touch_due
 from erp.tokens import scopes_allowed_by, token_scope_of_user
 
 
@@ -19,6 +20,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     A header that is not text is a 401, not a crash. A valid token on a view whose
     ``token_scopes`` does not include the token's scope is a 403 naming both.
+
+    A token that authenticates has its ``last_used_at`` recorded, at most once a minute
+    (``erp.services.api_token_touch``). Whether a write is due is judged from the value loaded
+    with the token, so a request within the minute costs no query at all.
     """
 
     def authenticate(self, request):
@@ -43,6 +48,12 @@ class TokenAuthentication(KnoxTokenAuthentication):
         except ApiToken.DoesNotExist:
             return None
 
+    def _touch(self, auth_token, now) -> None:
+        record = self._record(auth_token)
+        due = record is not None and api_token_touch_due(record.last_used_at, now)
+        if due and api_token_touch(api_token_id=record.pk, now=now):
+            record.last_used_at = now
+
     def scope_of(self, auth_token) -> str:
         record = self._record(auth_token)
         if record is not None:
@@ -51,11 +62,12 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # it gets the scope its user would get today.
         return token_scope_of_user(auth_token.user)
 
-    def _cleanup_token(self, auth_token) -> bool:
+    def _cleanup_token(self, auth_token, now=None) -> bool:
         """Deletes this token if it has expired. knox also scans the user's other tokens here on every
         request, a query per request; expired tokens are refused when used and swept by
         ``erp.services.api_token_sweep_expired`` (when the user is issued a token) instead."""
-        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+        now = now or timezone.now()
+        if auth_token.expiry is not None and auth_token.expiry < now:
             auth_token.delete()
             return True
         return False
@@ -69,8 +81,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
         msg = _("Invalid token.")
         token = token.decode("utf-8")
         candidates = get_token_model().objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+        now = timezone.now()
         for auth_token in candidates.select_related("user", "tempo_token"):
-            if self._cleanup_token(auth_token):
+            if self._cleanup_token(auth_token, now):
                 continue
             try:
                 digest = hash_token(token)
@@ -79,7 +92,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
             if compare_digest(digest, auth_token.digest):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)
-                return self.validate_user(auth_token)
+                result = self.validate_user(auth_token)
+                self._touch(auth_token, now)
+                return result
         raise exceptions.AuthenticationFailed(msg)
 
 

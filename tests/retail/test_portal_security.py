@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # Everything a retailer may open or that is not a staff page: the portal itself, sign-in and out,
 # the language switch, the health probe, the API (token or session checked by DRF, tested by the API
-# owners), and the admin, checked on its own below.
-SKIPPED_PREFIXES = ("portal/", "login/", "logout/", "i18n/", "healthz", "api/", "admin/")
+# owners), the admin, checked on its own below, and the account pages every signed-in user has (their
+# own API tokens; another user's token is a 404: tests/erp/test_token_pages.py).
+SKIPPED_PREFIXES = ("portal/", "login/", "logout/", "i18n/", "healthz", "api/", "admin/", "account/")
 DUMMY = {
     "int": "987654",
     "str": "NO-SUCH-1",
