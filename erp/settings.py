@@ -104,7 +104,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_SERVER_SIDE_BINDING", False):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", False
+):
     # Parameters sent apart from the SQL text, so psycopg prepares a statement run 5 times on a connection
     # and PostgreSQL stops re-planning it (with DATABASE_CONN_MAX_AGE > 0).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True

@@ -1,6 +1,8 @@
 import binascii
+from functools import cache
 from hmac import compare_digest
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -10,9 +12,30 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
+from erp import fixed_sql
 from erp.models import ApiToken
 from erp.services import api_token_touch, api_token_touch_due
 from erp.tokens import scopes_allowed_by, token_scope_of_user
+
+_TOKEN_PARTS = (
+    fixed_sql.Part(get_token_model(), "t"),
+    fixed_sql.Part(get_user_model(), "u", relation="user"),
+    fixed_sql.Part(ApiToken, "r", relation="tempo_token"),
+)
+
+
+@cache
+def _token_sql() -> str:
+    """The token with its user and scope record: what ``select_related("user", "tempo_token")`` reads,
+    as fixed SQL (every API request runs it; erp/fixed_sql.py says why)."""
+    token, user, record = (part.model for part in _TOKEN_PARTS)
+    return (
+        f"SELECT {fixed_sql.columns(*_TOKEN_PARTS)} FROM {fixed_sql.table(token)} t"
+        f" JOIN {fixed_sql.table(user)} u ON u.{fixed_sql.column(user, 'id')} = t.{fixed_sql.column(token, 'user')}"
+        f" LEFT JOIN {fixed_sql.table(record)} r ON r.{fixed_sql.column(record, 'token')}"
+        f" = t.{fixed_sql.column(token, 'digest')}"
+        f" WHERE t.{fixed_sql.column(token, 'token_key')} = %s"
+    )
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -80,9 +103,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # knox's own loop, with the scope record fetched in the same query.
         msg = _("Invalid token.")
         token = token.decode("utf-8")
-        candidates = get_token_model().objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+        candidates = fixed_sql.fetch(_token_sql(), [token[: CONSTANTS.TOKEN_KEY_LENGTH]], *_TOKEN_PARTS)
         now = timezone.now()
-        for auth_token in candidates.select_related("user", "tempo_token"):
+        for auth_token in candidates:
             if self._cleanup_token(auth_token, now):
                 continue
             try:

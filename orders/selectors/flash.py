@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from erp import fixed_sql
 from orders.models import FlashSale, FlashSaleCounter, FlashSaleOrder, FlashSaleOrderStatus
 
 RATE_WINDOW_SECONDS = 10
+MAX_ID = 2**63 - 1
 
 
 def flash_sale_list() -> QuerySet[FlashSale]:
@@ -24,10 +27,30 @@ def flash_sale_get(key: str | int, *, with_item: bool = True) -> FlashSale | Non
     text = str(key).strip()
     if not text or len(text) > 32 or not text.isprintable():
         return None
-    rows = FlashSale.objects.select_related("item") if with_item else FlashSale.objects.all()
+    if not with_item:
+        return _sale_alone(text)
+    rows = FlashSale.objects.select_related("item")
     if text.isdigit():
         return rows.filter(pk=int(text)).first()
     return rows.filter(code=text.upper()).first()
+
+
+_SALE = fixed_sql.Part(FlashSale, "s")
+
+
+@cache
+def _sale_sql(by: str) -> str:
+    where = f"s.{fixed_sql.column(FlashSale, by)} = %s"
+    return f"SELECT {fixed_sql.columns(_SALE)} FROM {fixed_sql.table(FlashSale)} s WHERE {where}"
+
+
+def _sale_alone(text: str) -> FlashSale | None:
+    # Every intake request reads its sale: fixed SQL, no queryset to compile (erp/fixed_sql.py).
+    by = "id" if text.isdigit() else "code"
+    if by == "id" and int(text) > MAX_ID:
+        return None  # SQLite cannot even bind it; no row has it anyway
+    found = fixed_sql.fetch(_sale_sql(by), [int(text) if by == "id" else text.upper()], _SALE)
+    return found[0] if found else None
 
 
 def flash_sale_phase(sale: FlashSale, *, remaining: int | None, now: datetime | None = None) -> str:

@@ -94,7 +94,7 @@ def test_a_huge_body_is_refused_without_a_500(shop, settings):
     assert not FlashSaleOrder.objects.exists()
 
 
-@pytest.mark.parametrize("sale_id", ["999999", "FS-1999-001", "nonsense", "%00"])
+@pytest.mark.parametrize("sale_id", ["999999", "9" * 30, "FS-1999-001", "nonsense", "%00"])
 def test_unknown_sale_is_404(shop, sale_id):
     assert_error_shape(post_order(shop, sale_id), 404)
 
