@@ -28,7 +28,7 @@ from erp.models import Item, TokenScope
 from orders.filters import FlashSaleFilter, FlashSaleOrderFilter
 from orders.models import FlashSale, FlashSaleChannel, FlashSaleOrder, FlashSaleOrderStatus
 from orders.selectors.flash import (
-    flash_sale_get,
+    flash_sale_get_or_404,
     flash_sale_list,
     flash_sale_live,
     flash_sale_order_get,
@@ -63,13 +63,6 @@ def _needs(read: str, write: str | None = None) -> type[BasePermission]:
             return bool(user and user.is_authenticated and user.has_perm(wanted))
 
     return Needs
-
-
-def _sale(key: str, *, with_item: bool = True) -> FlashSale:
-    sale = flash_sale_get(key, with_item=with_item)
-    if sale is None:
-        raise Http404(f"No flash sale '{key}'.")
-    return sale
 
 
 class FlashSaleSerializer(serializers.ModelSerializer):
@@ -185,7 +178,7 @@ class FlashSaleDetailView(APIView):
 
     @extend_schema(responses={200: FlashSaleSerializer})
     def get(self, request, sale: str):
-        return _sale_response(_sale(sale))
+        return _sale_response(flash_sale_get_or_404(sale))
 
 
 class FlashSaleEndView(APIView):
@@ -193,7 +186,7 @@ class FlashSaleEndView(APIView):
 
     @extend_schema(request=None, responses={200: FlashSaleSerializer})
     def post(self, request, sale: str):
-        return _sale_response(flash_sale_end(acting_user=request.user, sale=_sale(sale)))
+        return _sale_response(flash_sale_end(acting_user=request.user, sale=flash_sale_get_or_404(sale)))
 
 
 class FlashSaleLiveView(APIView):
@@ -205,7 +198,7 @@ class FlashSaleLiveView(APIView):
 
     @extend_schema(responses={200: FlashLiveSerializer})
     def get(self, request, sale: str):
-        return Response(FlashLiveSerializer(flash_sale_live(_sale(sale))).data)
+        return Response(FlashLiveSerializer(flash_sale_live(flash_sale_get_or_404(sale))).data)
 
 
 _refusal = OpenApiResponse(description='`{"message", "extra": {"code"}}`')
@@ -227,7 +220,7 @@ class FlashSaleOrdersView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no sale to look up
             return FlashSaleOrder.objects.none()
-        return flash_sale_order_list(_sale(self.kwargs["sale"]))
+        return flash_sale_order_list(flash_sale_get_or_404(self.kwargs["sale"]))
 
     @extend_schema(
         request=FlashSaleOrderInputSerializer,
@@ -250,7 +243,7 @@ class FlashSaleOrdersView(generics.ListAPIView):
         try:
             take = flash_sale_order_take(
                 acting_user=request.user,
-                sale=_sale(sale, with_item=False),
+                sale=flash_sale_get_or_404(sale, with_item=False),
                 customer_ref=data.validated_data["customer_ref"],
                 idempotency_key=key,
             )
@@ -274,7 +267,7 @@ class _OrderAction(APIView):
         raise NotImplementedError
 
     def post(self, request, sale: str, number: str):
-        order = flash_sale_order_get(_sale(sale), number)
+        order = flash_sale_order_get(flash_sale_get_or_404(sale), number)
         if order is None:
             raise Http404(f"No order '{number}' in this sale.")
         order = self.act(request, order)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from erp import fixed_sql
@@ -33,6 +34,13 @@ def flash_sale_get(key: str | int, *, with_item: bool = True) -> FlashSale | Non
     if text.isdigit():
         return rows.filter(pk=int(text)).first()
     return rows.filter(code=text.upper()).first()
+
+
+def flash_sale_get_or_404(key: str | int, *, with_item: bool = True) -> FlashSale:
+    sale = flash_sale_get(key, with_item=with_item)
+    if sale is None:
+        raise Http404(f"No flash sale '{key}'.")
+    return sale
 
 
 _SALE = fixed_sql.Part(FlashSale, "s")

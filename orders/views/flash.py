@@ -19,7 +19,7 @@ from orders.filters import FlashSaleFilter, FlashSaleOrderFilter
 from orders.forms import FlashSaleForm
 from orders.models import FlashSale
 from orders.selectors.flash import (
-    flash_sale_get,
+    flash_sale_get_or_404,
     flash_sale_list,
     flash_sale_live,
     flash_sale_order_get,
@@ -38,13 +38,6 @@ ORDER_COLUMNS = [
     SheetColumn("cancelled_at", 20),
     SheetColumn("consumer_order", 16),
 ]
-
-
-def _sale_or_404(code: str) -> FlashSale:
-    sale = flash_sale_get(code)
-    if sale is None:
-        raise Http404(f"No flash sale '{code}'.")
-    return sale
 
 
 class FlashSaleListView(TempoListView):
@@ -86,7 +79,7 @@ class FlashSaleDetailView(StaffPageMixin, TemplateView):
     template_name = "orders/flash_sale_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.sale = _sale_or_404(kwargs["code"])
+        self.sale = flash_sale_get_or_404(kwargs["code"])
         if request.GET.get("format") == "xlsx":
             return self._export()
         return super().get(request, *args, **kwargs)
@@ -142,7 +135,7 @@ class _SaleActionView(StaffPageMixin, View):
         raise NotImplementedError
 
     def post(self, request, code, **kwargs):
-        sale = _sale_or_404(code)
+        sale = flash_sale_get_or_404(code)
         try:
             done = self.act(sale)
         except ApplicationError as error:
