@@ -181,6 +181,7 @@ def start_gunicorn(url: str, args: argparse.Namespace) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "0",
         "DEBUG": "0",
         "DATABASE_CONN_MAX_AGE": "600",
+        "DATABASE_SERVER_SIDE_BINDING": "1",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "1",
     }

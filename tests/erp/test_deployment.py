@@ -119,3 +119,17 @@ def test_gunicorn_serves_the_app_with_static_files_and_security_headers(gunicorn
     css_url = html.split('rel="stylesheet" href="')[1].split('"')[0]
     assert css_url.startswith("/static/erp/tempo.") and css_url != "/static/erp/tempo.css"  # hashed name
     assert _get(f"{gunicorn_server}{css_url}", https).status == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("postgres://postgres@127.0.0.1:5432/tempo", "True"), ("sqlite:///prod.sqlite3", "None")],
+)
+def test_server_side_binding_is_set_only_for_postgresql(tmp_path, url, expected):
+    env = _production_env(tmp_path, DATABASE_SERVER_SIDE_BINDING="1")
+    env["DATABASE_URL"] = url
+    options = "settings.DATABASES['default'].get('OPTIONS', {})"
+    code = f"from django.conf import settings; print({options}.get('server_side_binding'))"
+    result = _manage(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected  # shell may print its auto-imports first
