@@ -261,6 +261,17 @@ def api_token_revoke(*, acting_user: Any, api_token: ApiToken, reason: str = "")
     return api_token
 
 
+@transaction.atomic
+def api_token_revoke_all(*, acting_user: Any, user: Any, reason: str = "") -> int:
+    """Revoke every live token of ``user``, each with its who/when record; returns how many."""
+    records = list(ApiToken.objects.select_for_update().filter(user=user, token__isnull=False).order_by("pk"))
+    for record in records:
+        api_token_revoke(acting_user=acting_user, api_token=record, reason=reason)
+    # Tokens made before scope records existed have no record to keep; they just stop working.
+    legacy, _ = AuthToken.objects.filter(user=user, tempo_token__isnull=True).delete()
+    return len(records) + legacy
+
+
 def api_token_touch_due(last_used_at: datetime | None, now: datetime) -> bool:
     """Whether a use at ``now`` should be recorded, judged from the value loaded with the token."""
     return last_used_at is None or last_used_at < now - TOKEN_TOUCH_INTERVAL

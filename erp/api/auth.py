@@ -7,7 +7,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 
 from erp.api.auth_backends import TokenAuthentication
-from erp.services import api_token_create
+from erp.models import ApiToken
+from erp.services import api_token_create, api_token_revoke, api_token_revoke_all
 
 _token_response = inline_serializer(
     "TokenResponse",
@@ -62,7 +63,13 @@ class TokenRevokeView(LogoutView):
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request, format=None):
-        return super().post(request, format=format)
+        # Through our service, so the record says who revoked it and when (knox would only delete it).
+        try:
+            record = request.auth.tempo_token
+        except ApiToken.DoesNotExist:
+            return super().post(request, format=format)
+        api_token_revoke(acting_user=request.user, api_token=record, reason="revoked through the API")
+        return self.get_post_response(request)
 
 
 class TokenRevokeAllView(LogoutAllView):
@@ -80,4 +87,5 @@ class TokenRevokeAllView(LogoutAllView):
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request, format=None):
-        return super().post(request, format=format)
+        api_token_revoke_all(acting_user=request.user, user=request.user, reason="all revoked through the API")
+        return self.get_post_response(request)

@@ -349,3 +349,27 @@ def test_a_refused_token_is_not_touched(api_client):
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {plaintext}x")
     assert api_client.get("/api/v1/items/").status_code == 401
     assert ApiToken.objects.get(pk=record.pk).last_used_at is None
+
+
+def test_revoking_through_the_api_keeps_who_and_when(api_client, make_user):
+    user = make_user("planning")
+    used, plaintext = api_token_create(acting_user=user, user=user, label="used")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {plaintext}")
+    assert api_client.post("/api/v1/auth/token/revoke/").status_code == 204
+    used.refresh_from_db()
+    assert used.revoked_at is not None and used.revoked_by == user and used.token_id is None
+    assert used.history.latest().history_change_reason == "revoked through the API"
+
+
+def test_revoke_all_through_the_api_records_each_token(api_client, make_user):
+    user, other = make_user("planning"), make_user("planning")
+    mine = [api_token_create(acting_user=user, user=user, label=f"t{i}") for i in range(3)]
+    theirs, _ = api_token_create(acting_user=other, user=other)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {mine[0][1]}")
+    assert api_client.post("/api/v1/auth/token/revoke-all/").status_code == 204
+    for record, _ in mine:
+        record.refresh_from_db()
+        assert record.revoked_by == user and record.token_id is None
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None and theirs.token_id is not None
+    assert api_client.get("/api/v1/items/").status_code == 401
