@@ -10,15 +10,6 @@ from orders.apis import (
     SalesActualViewSet,
     WaitingDemandView,
 )
-from orders.apis.flash import (
-    FlashSaleDetailView,
-    FlashSaleEndView,
-    FlashSaleListView,
-    FlashSaleLiveView,
-    FlashSaleOrderCancelView,
-    FlashSaleOrderPayView,
-    FlashSaleOrdersView,
-)
 from orders.apis.meeting import (
     MeetingCellsView,
     MeetingDecisionsView,
@@ -47,20 +38,5 @@ urlpatterns = [
     path("meetings/<str:week>/decisions/", MeetingDecisionsView.as_view(), name="api-meeting-decisions"),
     path("meetings/<str:week>/lock/", MeetingLockView.as_view(), name="api-meeting-lock"),
     path("meetings/<str:week>/unlock/", MeetingUnlockView.as_view(), name="api-meeting-unlock"),
-    path("flash-sales/", FlashSaleListView.as_view(), name="api-flash-sales"),
-    path("flash-sales/<str:sale>/", FlashSaleDetailView.as_view(), name="api-flash-sale"),
-    path("flash-sales/<str:sale>/end/", FlashSaleEndView.as_view(), name="api-flash-sale-end"),
-    path("flash-sales/<str:sale>/live/", FlashSaleLiveView.as_view(), name="api-flash-sale-live"),
-    path("flash-sales/<str:sale>/orders/", FlashSaleOrdersView.as_view(), name="api-flash-sale-orders"),
-    path(
-        "flash-sales/<str:sale>/orders/<str:number>/pay/",
-        FlashSaleOrderPayView.as_view(),
-        name="api-flash-sale-order-pay",
-    ),
-    path(
-        "flash-sales/<str:sale>/orders/<str:number>/cancel/",
-        FlashSaleOrderCancelView.as_view(),
-        name="api-flash-sale-order-cancel",
-    ),
     *router.urls,
 ]
