@@ -200,6 +200,53 @@ def start_gunicorn(url: str, args: argparse.Namespace) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 20 s")
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU so far of these processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _machine_cpu() -> list[int]:
+    """The whole machine's CPU jiffies so far (/proc/stat): user, nice, system, idle, iowait, irq, softirq, ..."""
+    with open("/proc/stat") as stat:
+        return [int(value) for value in stat.readline().split()[1:8]]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return found
+
+
+def _postgres_backends() -> list[int]:
+    """The other sessions on the scratch database: the gunicorn workers'."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()  # this thread's own connection
+
+
 def run(args: argparse.Namespace) -> int:
     setup_django(args.database_url)
     from django.db.models import Sum
@@ -209,9 +256,34 @@ def run(args: argparse.Namespace) -> int:
     sale_id, token = prepare(args.stock, args.shards)
     server = start_gunicorn(args.database_url, args)
     try:
-        result = asyncio.run(
-            drive(sale_id, token, duration=args.duration, max_orders=args.max_orders, concurrency=args.concurrency)
-        )
+        workers = [server.pid, *_children(server.pid)]
+
+        async def measured() -> tuple[dict, tuple]:
+            # CPU is counted from the end of the warm-up, when every worker has loaded what it loads lazily.
+            load = asyncio.create_task(
+                drive(sale_id, token, duration=args.duration, max_orders=args.max_orders, concurrency=args.concurrency)
+            )
+            await asyncio.sleep(WARM_UP)
+            # In a thread: Django refuses ORM calls inside the event loop.
+            backends = await asyncio.to_thread(_postgres_backends)
+            workers[:] = [server.pid, *_children(server.pid)]
+            snapshot = (
+                time.perf_counter(),
+                _cpu_seconds(workers),
+                _cpu_seconds(backends),
+                time.process_time(),
+                _machine_cpu(),
+            )
+            result = await load
+            result["backends"] = backends
+            return result, snapshot
+
+        result, (warm_at, app_before, database_before, own_before, machine_before) = asyncio.run(measured())
+        machine_after = _machine_cpu()
+        # The workers' database sessions outlive the run (persistent connections): read their CPU now.
+        app_cpu = _cpu_seconds(workers) - app_before
+        database_cpu = _cpu_seconds(result["backends"]) - database_before
+        own_cpu = time.process_time() - own_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -248,6 +320,22 @@ def run(args: argparse.Namespace) -> int:
     print(f"  oversold                  {oversold}   (must be 0)")
     print(f"  acknowledged, missing     {len(acked_numbers)}, {missing}   (must be 0)")
     print(f"  replays answered wrong    {result['replay_mismatch']}")
+    measured_requests = sum(1 for at, _, _ in samples if at >= warm_at)
+    if measured_requests:
+        per = 1000 / measured_requests
+        print(
+            f"  CPU per request           gunicorn {app_cpu * per:.2f} ms, PostgreSQL {database_cpu * per:.2f} ms, "
+            f"load generator {own_cpu * per:.2f} ms   (2 cores: {2000 / ((app_cpu + database_cpu + own_cpu) * per):.0f}"
+            " requests/s if CPU were the only limit)"
+        )
+        spent = (after - before for before, after in zip(machine_before, machine_after, strict=True))
+        user, nice, system, idle, iowait, irq, softirq = spent
+        total = max(1, user + nice + system + idle + iowait + irq + softirq)
+        print(
+            f"  machine CPU while measured user {user / total:.0%}, system {system / total:.0%}, "
+            f"softirq {(irq + softirq) / total:.0%}, idle {(idle + iowait) / total:.0%}   (both cores; anything"
+            " else running counts too)"
+        )
     if ceiling:
         print(f"  pgbench same decrement    {ceiling:.0f} tps ({args.workers} clients); our ratio {rate / ceiling:.2f}")
     return 1 if oversold or missing or result["replay_mismatch"] else 0
