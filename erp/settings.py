@@ -301,6 +301,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# `celery -A erp beat` runs these; one beat process for the whole deployment.
+CELERY_BEAT_SCHEDULE = {
+    "flash-sale-orders-expire": {"task": "orders.flash_sale_orders_expire", "schedule": 60.0},
+}
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

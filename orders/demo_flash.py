@@ -56,5 +56,6 @@ def seed_flash_sales(*, scale: str) -> str:
         ends_at=(now + timedelta(days=1)).replace(hour=13, minute=0, second=0, microsecond=0),
         per_customer_limit=2,
         counter_shards=8,
+        payment_minutes=30,
     )
     return f"2 flash sales ({past.code} sold out, {coming.code} tomorrow)"

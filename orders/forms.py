@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.errors import ApplicationError
 from erp.weeks import IsoWeek
-from orders.models import FlashSaleChannel, ForecastMethod
+from orders.models import MAX_PAYMENT_MINUTES, FlashSaleChannel, ForecastMethod
 from orders.services.forecasts import MAX_GENERATE_WEEKS, MAX_MOVING_AVERAGE_N
 
 GENERATE_CHOICES = [
@@ -84,3 +84,11 @@ class FlashSaleForm(forms.Form):
         help_text=_("The stock is split over this many rows so that many orders at once do not queue on one row."),
     )
     region = forms.CharField(label=_("Ship-to region"), max_length=64, required=False)
+    payment_minutes = forms.IntegerField(
+        label=_("Payment window (minutes)"),
+        min_value=1,
+        max_value=MAX_PAYMENT_MINUTES,
+        required=False,
+        initial=30,
+        help_text=_("An accepted order not paid in time is cancelled and its unit goes back on sale; blank: no limit."),
+    )

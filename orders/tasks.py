@@ -39,3 +39,21 @@ def meeting_lock_outputs_task(meeting_id: int) -> int | None:
 
     meeting = meeting_lock_outputs_make(meeting_id=meeting_id)
     return meeting.pk if meeting else None
+
+
+EXPIRE_BATCHES_PER_RUN = 20
+
+
+@shared_task(name="orders.flash_sale_orders_expire")
+def flash_sale_orders_expire_task() -> int:
+    """Cancel the accepted flash-sale orders whose payment window has closed (Celery beat, every minute)."""
+    from orders.services import flash_sale_orders_expire
+    from orders.services.flash import EXPIRE_BATCH
+
+    cancelled = 0
+    for _ in range(EXPIRE_BATCHES_PER_RUN):
+        batch = flash_sale_orders_expire(limit=EXPIRE_BATCH)
+        cancelled += batch
+        if batch < EXPIRE_BATCH:
+            break
+    return cancelled

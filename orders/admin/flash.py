@@ -20,7 +20,17 @@ class FlashSaleCounterInline(_ReadOnly, admin.TabularInline):
 
 @admin.register(FlashSale)
 class FlashSaleAdmin(_ReadOnly, SimpleHistoryAdmin):
-    list_display = ["code", "name", "item", "quantity", "starts_at", "ends_at", "per_customer_limit", "channel"]
+    list_display = [
+        "code",
+        "name",
+        "item",
+        "quantity",
+        "starts_at",
+        "ends_at",
+        "per_customer_limit",
+        "payment_minutes",
+        "channel",
+    ]
     list_filter = ["channel"]
     search_fields = ["code", "name", "item__sku"]
     date_hierarchy = "starts_at"

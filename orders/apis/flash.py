@@ -10,8 +10,10 @@
   429 when throttled (scope ``flash_sale``);
 - ``GET .../orders/``: the sale's orders (``orders.view_flashsaleorder``);
 - ``POST .../orders/<number>/pay/`` and ``.../cancel/`` (``orders.pay_flashsaleorder``,
-  ``orders.cancel_flashsaleorder``).
+  ``orders.cancel_flashsaleorder``); paying after the sale's payment window (``pay_by``) is a 400.
 """
+
+from datetime import datetime
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -26,13 +28,14 @@ from erp.api.serializers import StrictInputSerializer
 from erp.errors import ApplicationError
 from erp.models import Item, TokenScope
 from orders.filters import FlashSaleFilter, FlashSaleOrderFilter
-from orders.models import FlashSale, FlashSaleChannel, FlashSaleOrder, FlashSaleOrderStatus
+from orders.models import MAX_PAYMENT_MINUTES, FlashSale, FlashSaleChannel, FlashSaleOrder, FlashSaleOrderStatus
 from orders.selectors.flash import (
     flash_sale_get_or_404,
     flash_sale_list,
     flash_sale_live,
     flash_sale_order_get,
     flash_sale_order_list,
+    flash_sale_order_pay_by,
     flash_sale_phase,
 )
 from orders.services.consumer import IdempotencyKeyReused
@@ -85,6 +88,7 @@ class FlashSaleSerializer(serializers.ModelSerializer):
             "channel",
             "region",
             "counter_shards",
+            "payment_minutes",
             "phase",
             "created_at",
         ]
@@ -108,6 +112,14 @@ class FlashSaleInputSerializer(StrictInputSerializer):
     channel = serializers.ChoiceField(choices=FlashSaleChannel.choices, default=FlashSaleChannel.ONLINE)
     counter_shards = serializers.IntegerField(min_value=1, max_value=64, default=1)
     region = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    payment_minutes = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PAYMENT_MINUTES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Minutes an accepted order has to be paid before it is cancelled; null: no limit.",
+    )
 
 
 class FlashLiveSerializer(serializers.Serializer):
@@ -134,6 +146,10 @@ class FlashSaleOrderSerializer(serializers.Serializer):
     paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
     cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
     consumer_order = serializers.CharField(source="consumer_order.number", read_only=True, allow_null=True)
+    pay_by = serializers.SerializerMethodField(help_text="When an accepted order's payment window closes.")
+
+    def get_pay_by(self, order: FlashSaleOrder) -> datetime | None:
+        return flash_sale_order_pay_by(order) if order.status == FlashSaleOrderStatus.ACCEPTED else None
 
 
 class FlashSaleOrderInputSerializer(StrictInputSerializer):

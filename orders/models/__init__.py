@@ -18,6 +18,7 @@ from orders.models.dispatch import (  # noqa: F401
 from orders.models.flash import (  # noqa: F401
     FLASH_SALE_CODE_PATTERN,
     MAX_COUNTER_SHARDS,
+    MAX_PAYMENT_MINUTES,
     FlashSale,
     FlashSaleChannel,
     FlashSaleCodeCounter,

@@ -10,7 +10,8 @@ The per-customer limit is a row per (sale, customer) whose ``taken`` is raised w
 upsert; ``taken <= max_units`` is a database constraint (the sale's limit is copied on the row for that).
 
 Orders: accepted (a unit is held for the customer) -> paid (a consumer order of channel "flash" is
-made and waits for dispatch like any paid order) or -> cancelled (the unit goes back to the sale).
+made and waits for dispatch like any paid order) or -> cancelled (the unit goes back to the sale), by
+staff or, when the sale has a payment window, by the periodic expiry once the window has passed.
 The ``Idempotency-Key`` is unique per sale with the request's fingerprint, so a replay returns the
 stored order and a reuse of the key for another request is refused.
 """
@@ -29,6 +30,7 @@ from orders.models.consumer import ConsumerOrder
 
 FLASH_SALE_CODE_PATTERN = r"^FS-[0-9]{4}-[0-9]{3,}$"
 MAX_COUNTER_SHARDS = 64
+MAX_PAYMENT_MINUTES = 7 * 24 * 60
 
 
 class FlashSaleChannel(models.TextChoices):
@@ -69,6 +71,15 @@ class FlashSale(TimeStamped):
         validators=[validate_printable],
         help_text=_("The region whose warehouses ship its paid orders; blank: any warehouse may."),
     )
+    payment_minutes = models.PositiveIntegerField(
+        _("payment window (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "An accepted order not paid within this many minutes is cancelled and its unit goes back on sale; "
+            "blank: accepted orders wait for payment."
+        ),
+    )
     counter_shards = models.PositiveSmallIntegerField(
         _("counter rows"),
         default=1,
@@ -101,6 +112,11 @@ class FlashSale(TimeStamped):
             models.CheckConstraint(condition=Q(counter_shards__lte=F("quantity")), name="flashsale_shards_le_quantity"),
             models.CheckConstraint(condition=Q(channel__in=FlashSaleChannel.values), name="flashsale_channel"),
             models.CheckConstraint(condition=~Q(name=""), name="flashsale_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(payment_minutes__isnull=True)
+                | Q(payment_minutes__gte=1, payment_minutes__lte=MAX_PAYMENT_MINUTES),
+                name="flashsale_payment_minutes_range",
+            ),
         ]
 
     def __str__(self) -> str:

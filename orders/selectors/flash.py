@@ -61,6 +61,12 @@ def _sale_alone(text: str) -> FlashSale | None:
     return found[0] if found else None
 
 
+def flash_sale_order_pay_by(order: FlashSaleOrder) -> datetime | None:
+    """When an order's payment window closes (None: its sale has no window)."""
+    minutes = order.sale.payment_minutes
+    return None if minutes is None else order.created_at + timedelta(minutes=minutes)
+
+
 def flash_sale_phase(sale: FlashSale, *, remaining: int | None, now: datetime | None = None) -> str:
     """scheduled, live, sold_out or ended."""
     now = now or timezone.now()

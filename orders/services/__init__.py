@@ -30,6 +30,7 @@ from orders.services.flash import (  # noqa: F401
     flash_sale_order_cancel,
     flash_sale_order_pay,
     flash_sale_order_take,
+    flash_sale_orders_expire,
     flash_sale_window_refusal,
 )
 from orders.services.forecasts import (  # noqa: F401

@@ -34,6 +34,7 @@ from erp.validators import validate_printable
 from erp.weeks import IsoWeek, business_date
 from orders.models import (
     MAX_COUNTER_SHARDS,
+    MAX_PAYMENT_MINUTES,
     ConsumerChannel,
     FlashSale,
     FlashSaleChannel,
@@ -43,6 +44,7 @@ from orders.models import (
     FlashSaleOrder,
     FlashSaleOrderStatus,
 )
+from orders.selectors.flash import flash_sale_order_pay_by
 from orders.services.consumer import (
     ConsumerOrderLineInput,
     IdempotencyKeyReused,
@@ -101,6 +103,7 @@ def _check_sale(
     channel: Any,
     counter_shards: Any,
     region: Any,
+    payment_minutes: Any = None,
 ) -> dict[str, Any]:
     if not isinstance(item, Item):
         raise _field_error("item", "Choose the product on sale.")
@@ -115,6 +118,8 @@ def _check_sale(
     quantity = _whole(quantity, "quantity", 1, MAX_QUANTITY, "quantity")
     per_customer_limit = _whole(per_customer_limit, "per_customer_limit", 1, MAX_PER_CUSTOMER, "per-customer limit")
     counter_shards = _whole(counter_shards, "counter_shards", 1, MAX_COUNTER_SHARDS, "number of counter rows")
+    if payment_minutes is not None:
+        payment_minutes = _whole(payment_minutes, "payment_minutes", 1, MAX_PAYMENT_MINUTES, "payment window")
     if counter_shards > quantity:
         raise _field_error(
             "counter_shards", f"{counter_shards} counter rows for {quantity} units: at most one per unit."
@@ -136,6 +141,7 @@ def _check_sale(
         "channel": channel,
         "counter_shards": counter_shards,
         "region": consumer_region_check(region),
+        "payment_minutes": payment_minutes,
     }
 
 
@@ -165,8 +171,10 @@ def flash_sale_create(
     channel: str = FlashSaleChannel.ONLINE,
     counter_shards: int = 1,
     region: str = "",
+    payment_minutes: int | None = None,
 ) -> FlashSale:
-    """A new sale with its stock split over ``counter_shards`` counter rows."""
+    """A new sale with its stock split over ``counter_shards`` counter rows; with ``payment_minutes``,
+    an order not paid that long after it was accepted is cancelled by ``flash_sale_orders_expire``."""
     fields = _check_sale(
         item=item,
         name=name,
@@ -177,6 +185,7 @@ def flash_sale_create(
         channel=channel,
         counter_shards=counter_shards,
         region=region,
+        payment_minutes=payment_minutes,
     )
     code = yearly_number(FlashSaleCodeCounter, prefix="FS", year=business_date().year, digits=3)
     sale = FlashSale(code=code, created_by=user_or_none(acting_user), **fields)
@@ -202,6 +211,7 @@ def flash_sale_change(*, acting_user: Any, sale: FlashSale, reason: str = "", **
         "channel",
         "counter_shards",
         "region",
+        "payment_minutes",
     }
     unknown = sorted(set(changes) - allowed)
     if unknown:
@@ -209,9 +219,11 @@ def flash_sale_change(*, acting_user: Any, sale: FlashSale, reason: str = "", **
     now = timezone.now()
     started = locked.starts_at <= now or locked.orders.exists()
     if started:
-        frozen = sorted(name for name in changes if name not in {"name", "ends_at"})
+        frozen = sorted(name for name in changes if name not in {"name", "ends_at", "payment_minutes"})
         if frozen:
-            raise _field_error(frozen[0], f"{locked.code} has started: only its name and its end can change.")
+            raise _field_error(
+                frozen[0], f"{locked.code} has started: only its name, its end and its payment window can change."
+            )
         if "ends_at" in changes and isinstance(changes["ends_at"], datetime) and changes["ends_at"] < now:
             raise _field_error("ends_at", "A running sale cannot end in the past; end it now instead.")
     current = {name: getattr(locked, name) for name in allowed}
@@ -453,6 +465,13 @@ def flash_sale_order_pay(*, acting_user: Any, order: FlashSaleOrder) -> FlashSal
     dispatch on arrival serves it like any other paid order."""
     locked = _locked_order(order, [Status.ACCEPTED], "paid")
     sale = locked.sale
+    pay_by = flash_sale_order_pay_by(locked)
+    if pay_by is not None and timezone.now() >= pay_by:
+        raise ApplicationError(
+            f"{locked.number} was not paid by {timezone.localtime(pay_by):%Y-%m-%d %H:%M}, the end of its "
+            f"{sale.payment_minutes}-minute payment window: its unit goes back on sale.",
+            {"fields": {"status": ["The payment window has closed."]}, "pay_by": pay_by.isoformat()},
+        )
     consumer, _ = consumer_order_create(
         acting_user=acting_user,
         idempotency_key=f"flash:{locked.number}",
@@ -475,25 +494,69 @@ def flash_sale_order_pay(*, acting_user: Any, order: FlashSaleOrder) -> FlashSal
 @transaction.atomic
 def flash_sale_order_cancel(*, acting_user: Any, order: FlashSaleOrder) -> FlashSaleOrder:
     """Cancel an unpaid order: its unit goes back to its counter row and to the customer's allowance."""
-    locked = _locked_order(order, [Status.ACCEPTED], "cancelled")
+    return _cancel_locked(
+        _locked_order(order, [Status.ACCEPTED], "cancelled"),
+        acting_user=acting_user,
+        reason="cancelled: unit back on sale",
+    )
+
+
+def _cancel_locked(locked: FlashSaleOrder, *, acting_user: Any, reason: str) -> FlashSaleOrder:
     now = timezone.now()
+    # The customer's row before the counter row, the order the intake locks them in: no deadlock with a
+    # new order of the same customer on the same row.
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table(FlashSaleCustomer)} SET taken = taken - 1 "
+            "WHERE sale_id = %s AND customer_ref = %s AND taken > 0",
+            [locked.sale_id, locked.customer_ref],
+        )
         cursor.execute(
             f"UPDATE {_table(FlashSaleCounter)} SET remaining = remaining + 1 "
             "WHERE sale_id = %s AND shard = %s AND remaining < initial",
             [locked.sale_id, locked.shard],
         )
         returned = cursor.rowcount
-        cursor.execute(
-            f"UPDATE {_table(FlashSaleCustomer)} SET taken = taken - 1 "
-            "WHERE sale_id = %s AND customer_ref = %s AND taken > 0",
-            [locked.sale_id, locked.customer_ref],
-        )
     if returned != 1:  # the ledger of units would no longer add up: refuse rather than lose a unit
         raise ApplicationError(f"{locked.number}: its counter row has no unit out to give back.")
     FlashSaleOrder.objects.filter(pk=locked.pk, status=Status.ACCEPTED).update(
         status=Status.CANCELLED, cancelled_at=now
     )
     locked.refresh_from_db()
-    _history(locked, acting_user=acting_user, reason="cancelled: unit back on sale")
+    _history(locked, acting_user=acting_user, reason=reason)
     return locked
+
+
+EXPIRE_BATCH = 500
+
+
+def flash_sale_orders_expire(*, acting_user: Any = None, now: datetime | None = None, limit: int = EXPIRE_BATCH) -> int:
+    """Cancel up to ``limit`` accepted orders whose payment window has closed, oldest first; each in its
+    own transaction (a payment recorded meanwhile wins: the order is locked and rechecked). Returns how
+    many were cancelled; the periodic task runs it again while a batch comes back full."""
+    now = now or timezone.now()
+    due: list[tuple[datetime, int]] = []
+    windows = FlashSale.objects.filter(payment_minutes__isnull=False, orders__status=Status.ACCEPTED).distinct()
+    for sale_id, minutes in windows.values_list("pk", "payment_minutes"):
+        cutoff = now - timedelta(minutes=minutes)
+        rows = FlashSaleOrder.objects.filter(sale_id=sale_id, status=Status.ACCEPTED, created_at__lte=cutoff)
+        due += rows.order_by("created_at", "pk").values_list("created_at", "pk")[:limit]
+    cancelled = 0
+    for _, pk in sorted(due)[:limit]:
+        with transaction.atomic():
+            locked = (
+                FlashSaleOrder.objects.select_for_update()
+                .select_related("sale")
+                .filter(pk=pk, status=Status.ACCEPTED)
+                .first()
+            )
+            pay_by = flash_sale_order_pay_by(locked) if locked else None
+            if pay_by is None or pay_by > now:  # paid, cancelled or given a longer window meanwhile
+                continue
+            _cancel_locked(
+                locked,
+                acting_user=acting_user,
+                reason=f"expired: not paid within {locked.sale.payment_minutes} minutes",
+            )
+            cancelled += 1
+    return cancelled

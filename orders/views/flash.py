@@ -17,13 +17,14 @@ from erp.models import Item
 from erp.web import ServiceFormView, StaffPageMixin, TempoListView
 from orders.filters import FlashSaleFilter, FlashSaleOrderFilter
 from orders.forms import FlashSaleForm
-from orders.models import FlashSale
+from orders.models import FlashSale, FlashSaleOrderStatus
 from orders.selectors.flash import (
     flash_sale_get_or_404,
     flash_sale_list,
     flash_sale_live,
     flash_sale_order_get,
     flash_sale_order_list,
+    flash_sale_order_pay_by,
     flash_sale_phase,
 )
 from orders.services.flash import flash_sale_create, flash_sale_end, flash_sale_order_cancel, flash_sale_order_pay
@@ -116,10 +117,13 @@ class FlashSaleDetailView(StaffPageMixin, TemplateView):
             return context
         orders = self._orders()
         page = Paginator(orders.qs.order_by("-created_at", "-number"), 50).get_page(self.request.GET.get("page"))
+        shown = list(page.object_list)
+        for order in shown:
+            order.pay_by = flash_sale_order_pay_by(order) if order.status == FlashSaleOrderStatus.ACCEPTED else None
         context.update(
             filter=orders,
             page_obj=page,
-            orders=page.object_list,
+            orders=shown,
             trail=audit_trail(self.sale),
             can_end=user.has_perm("orders.change_flashsale") and context["live"].phase in ("scheduled", "live"),
             can_pay=user.has_perm("orders.pay_flashsaleorder"),
