@@ -68,6 +68,8 @@ def test_422_over_limit_outside_window_and_key_reused(shop):
         (json.dumps({"customer_ref": "x" * 101}), "application/json", 400),
         (json.dumps({"customer_ref": 5, "extra": 1}), "application/json", 400),
         (json.dumps(["alice"]), "application/json", 400),
+        ("null", "application/json", 400),
+        ("{}", "application/json", 400),
         ("customer_ref=alice", "application/x-www-form-urlencoded", 415),
         ("<xml/>", "text/xml", 415),
     ],
@@ -77,6 +79,14 @@ def test_bad_bodies_are_4xx_and_write_nothing(shop, body, content_type, status):
     response = shop.generic("POST", url(sale), body, content_type=content_type, HTTP_IDEMPOTENCY_KEY="k")
     assert_error_shape(response, status)
     assert not FlashSaleOrder.objects.exists() and remaining(sale) == 10
+
+
+def test_a_bad_body_names_the_field_the_way_every_endpoint_does(shop):
+    sale = live_sale()
+    response = shop.generic("POST", url(sale), "{}", content_type="application/json", HTTP_IDEMPOTENCY_KEY="k")
+    assert assert_error_shape(response, 400)["extra"]["fields"] == {"customer_ref": ["This field is required."]}
+    again = post_order(shop, sale, customer="alice", key="k")  # the shared serializer kept no state
+    assert again.status_code == 201 and again.json()["customer_ref"] == "alice"
 
 
 def test_missing_key_is_400_naming_the_header(shop):
