@@ -65,7 +65,7 @@ urlpatterns = [
     ),
     path(
         "api/redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema"),
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="erp/api_redoc.html"),
         name="api-redoc",
     ),
 ]
