@@ -199,7 +199,7 @@ def flash_sale_create(
 @transaction.atomic
 def flash_sale_change(*, acting_user: Any, sale: FlashSale, reason: str = "", **changes: Any) -> FlashSale:
     """Change a sale. Before it starts anything may change (its counters are made again); once it has
-    started only its name and its end, which cannot move before now."""
+    started only its name, its end (which cannot move before now) and its payment window."""
     locked = FlashSale.objects.select_for_update().select_related("item").get(pk=sale.pk)
     allowed = {
         "name",
