@@ -277,6 +277,11 @@ SPECTACULAR_SETTINGS = {
         "ShipmentKindEnum": "logistics.models.ShipmentKind",
         "ShipmentStatusEnum": "logistics.models.ShipmentStatus",
     },
+    # The default enum hook, then the one error shape on every operation (erp/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "erp.api.schema.postprocess_error_responses",
+    ],
 }
 
 CACHES = {

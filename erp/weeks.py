@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from erp.errors import ApplicationError
@@ -19,6 +19,12 @@ class IsoWeek:
     week: int
 
     def __post_init__(self) -> None:
+        # Year 0 matches the key's pattern but has no dates: weeks_in_year would raise ValueError (a 500).
+        if not MINYEAR <= self.year <= MAXYEAR:
+            raise ApplicationError(
+                f"{self.year} is not a year a week can be in (from {MINYEAR} to {MAXYEAR}).",
+                {"field": "week", "value": f"{self.year:04d}-W{self.week:02d}"},
+            )
         if not 1 <= self.week <= weeks_in_year(self.year):
             raise ApplicationError(
                 f"{self.year} has no ISO week {self.week}.",

@@ -16,14 +16,14 @@ from rest_framework.views import APIView
 from erp.api.serializers import StrictInputSerializer
 from erp.errors import ApplicationError
 from erp.excel.datasets import dataset_get, dataset_list
-from erp.excel.responses import export_response, template_response
+from erp.excel.responses import XLSX, export_response, template_response
 from erp.excel.selectors import import_run_list_for
 from erp.excel.services import import_run_create, import_run_progress
 from erp.models import ImportRun
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True, allow_null=True)
     progress_rows = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
 
@@ -85,12 +85,28 @@ def _dataset_for(request, name: str, *, write: bool):
     return dataset
 
 
+class DatasetColumnSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    required = serializers.BooleanField()
+    format = serializers.CharField()
+
+
+class DatasetSerializer(serializers.Serializer):
+    """Documents DatasetListView's rows (an array, not a page: there are a dozen datasets)."""
+
+    name = serializers.CharField()
+    title = serializers.CharField()
+    key = serializers.ListField(child=serializers.CharField())
+    columns = DatasetColumnSerializer(many=True)
+    can_import = serializers.BooleanField()
+
+
 class DatasetListView(APIView):
     """The datasets you can export or import, with their columns."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["excel"])
+    @extend_schema(responses={200: DatasetSerializer(many=True)}, tags=["excel"])
     def get(self, request):
         rows = [
             {
@@ -110,7 +126,7 @@ class TemplateView(APIView):
     permission_classes = [IsAuthenticated]
     content_negotiation_class = FileNegotiation
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=["excel"])
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, tags=["excel"])
     def get(self, request, dataset: str):
         """An empty workbook to fill in: header notes, dropdowns and an example sheet."""
         return template_response(_dataset_for(request, dataset, write=False))
@@ -122,7 +138,7 @@ class ExportView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"], description="Default xlsx.")],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, XLSX): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.STR},
         tags=["excel"],
     )
     def get(self, request, dataset: str):

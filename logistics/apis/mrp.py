@@ -44,12 +44,19 @@ class MrpRunSerializer(serializers.ModelSerializer):
         return IsoWeek.of(run.from_week).key if run.from_week else None
 
 
+class MrpRunStateSerializer(serializers.Serializer):
+    """Documents GET /mrp/run/: the latest finished run and the one in progress, each null when there is none."""
+
+    latest = MrpRunSerializer(allow_null=True)
+    pending = MrpRunSerializer(allow_null=True)
+
+
 class MrpRunView(APIView):
     """``GET``: the latest finished run and any run in progress. ``POST``: queue a run (202)."""
 
     permission_classes = [CanViewMrp]
 
-    @extend_schema(responses={200: MrpRunSerializer}, tags=["mrp"])
+    @extend_schema(responses={200: MrpRunStateSerializer}, tags=["mrp"])
     def get(self, request):
         latest, pending = mrp_latest_run(), mrp_pending_run()
         return Response(
@@ -68,12 +75,12 @@ class MrpRunView(APIView):
 
 class PlannedOrderSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="part.item.sku")
-    supplier = serializers.CharField(source="part.supplier.code", default=None)
+    supplier = serializers.CharField(source="part.supplier.code", default=None, allow_null=True)
     need_week = serializers.SerializerMethodField()
     release_week = serializers.SerializerMethodField()
     lead_time_days = serializers.IntegerField(source="part.lead_time_days")
     affected_products = serializers.ListField(source="part.products", child=serializers.CharField())
-    purchase_order = serializers.CharField(source="purchase_order.number", default=None)
+    purchase_order = serializers.CharField(source="purchase_order.number", default=None, allow_null=True)
 
     class Meta:
         model = MrpPlannedOrder

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
+from erp.excel.responses import XLSX
 from erp.weeks import IsoWeek
 from logistics import selectors, services
 from logistics.apis.production import IsFactoryUser
@@ -66,7 +67,7 @@ class FactoryOrderSheetFileView(APIView):
     permission_classes = [IsFactoryUser]
 
     @extend_schema(
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The order sheet (.xlsx).")},
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The order sheet (.xlsx).")},
         tags=["factory"],
     )
     def get(self, request, pk: int):

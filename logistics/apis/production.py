@@ -215,9 +215,9 @@ class ScheduleLineSerializer(serializers.ModelSerializer):
 
 class ScheduleVersionSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="draft or locked")
-    based_on = serializers.IntegerField(source="based_on.number", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
-    locked_by = serializers.CharField(source="locked_by.username", read_only=True, default=None)
+    based_on = serializers.IntegerField(source="based_on.number", read_only=True, default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
+    locked_by = serializers.CharField(source="locked_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ScheduleVersion
@@ -257,6 +257,14 @@ class DiffCellSerializer(serializers.Serializer):
     old = serializers.IntegerField()
     new = serializers.IntegerField()
     delta = serializers.IntegerField()
+
+
+class ScheduleDiffSerializer(serializers.Serializer):
+    """Documents the diff action's body: the two version numbers and the cells that differ."""
+
+    old = serializers.IntegerField()
+    new = serializers.IntegerField()
+    cells = DiffCellSerializer(many=True)
 
 
 class SchedulePermission(ModelPermissions):
@@ -304,7 +312,7 @@ class ScheduleVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     @extend_schema(
         parameters=[OpenApiParameter("against", int, description="The older version's number.")],
-        responses={200: DiffCellSerializer(many=True)},
+        responses={200: ScheduleDiffSerializer},
     )
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):

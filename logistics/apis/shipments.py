@@ -41,7 +41,7 @@ class ShipmentEventSerializer(serializers.Serializer):
 
 class ShipmentSerializer(serializers.ModelSerializer):
     from_location = serializers.CharField(source="from_location.code")
-    to_location = serializers.CharField(source="to_location.code", default=None)
+    to_location = serializers.CharField(source="to_location.code", default=None, allow_null=True)
     lines = ShipmentLineSerializer(many=True)
     events = ShipmentEventSerializer(many=True)
 

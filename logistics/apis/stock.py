@@ -22,7 +22,7 @@ from logistics.services.stock import MAX_QTY
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    factory = serializers.CharField(source="factory.code", read_only=True, default=None)
+    factory = serializers.CharField(source="factory.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Location
@@ -73,9 +73,9 @@ class StockLevelSerializer(serializers.ModelSerializer):
 
 class StockMoveSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="item.sku", read_only=True)
-    from_location = serializers.CharField(source="from_location.code", read_only=True, default=None)
-    to_location = serializers.CharField(source="to_location.code", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    from_location = serializers.CharField(source="from_location.code", read_only=True, default=None, allow_null=True)
+    to_location = serializers.CharField(source="to_location.code", read_only=True, default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StockMove
@@ -100,7 +100,7 @@ class StockCountLineSerializer(serializers.Serializer):
 
 class StockCountSerializer(serializers.ModelSerializer):
     location = serializers.CharField(source="location.code", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
     lines = StockCountLineSerializer(many=True, read_only=True)
 
     class Meta:

@@ -32,7 +32,7 @@ VIEW = "orders.view_dispatchrun"
 class DispatchLineSerializer(serializers.ModelSerializer):
     order = serializers.CharField(source="order_number", read_only=True)
     sku = serializers.CharField(source="item.sku", read_only=True)
-    shipment = serializers.CharField(source="shipment.number", read_only=True, default=None)
+    shipment = serializers.CharField(source="shipment.number", read_only=True, default=None, allow_null=True)
     cross_docked = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -56,8 +56,8 @@ class DispatchRunSerializer(serializers.ModelSerializer):
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
     # A plain string in the schema: another "trigger" enum would collide with other resources' names.
     trigger = serializers.CharField(read_only=True, help_text="receipt, manual, allocation or payment")
-    receipt = serializers.CharField(source="trigger_shipment.number", read_only=True, default=None)
-    started_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    receipt = serializers.CharField(source="trigger_shipment.number", read_only=True, default=None, allow_null=True)
+    started_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
     units_cross_docked = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -159,6 +159,8 @@ class WaitingDemandView(APIView):
     """The order lines waiting for stock, oldest first (both kinds of order)."""
 
     permission_classes = [CanViewDispatch]
+    # Declared (not only used in get) so that the schema documents the paginated body and ?page=.
+    pagination_class = PagePagination
 
     @extend_schema(
         parameters=[
@@ -177,7 +179,7 @@ class WaitingDemandView(APIView):
             name, texts = next(iter(fields.items()))
             raise ApplicationError(f"{name}: {texts[0]}", {"fields": fields})
         lines = selectors.waiting_demand(**form.selection())
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(lines, request, view=self)
         codes = dict(warehouse_list().values_list("pk", "code"))
         return paginator.get_paginated_response(WaitingLineSerializer(page, many=True, context={"codes": codes}).data)

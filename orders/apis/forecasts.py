@@ -18,7 +18,7 @@ from orders.services.forecasts import MAX_GENERATE_WEEKS, MAX_MOVING_AVERAGE_N
 
 
 class ForecastVersionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ForecastVersion

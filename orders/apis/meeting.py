@@ -100,9 +100,9 @@ def row_data(row: MeetingRow) -> dict:
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    sku = serializers.CharField(source="item.sku", read_only=True, default=None)
+    sku = serializers.CharField(source="item.sku", read_only=True, default=None, allow_null=True)
     week = WeekField(source="plan_week", read_only=True, allow_null=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = MeetingDecision
@@ -180,7 +180,8 @@ _product_row = inline_serializer(
         "factories": serializers.ListField(child=serializers.CharField()),
         "on_hand": serializers.IntegerField(),
         "available": serializers.IntegerField(),
-        "weekly_capacity": serializers.IntegerField(),
+        # None when no factory has a capacity for the product (as in the plan's rows).
+        "weekly_capacity": serializers.IntegerField(allow_null=True),
         **{f: _decimal() for f in MONEY},
         "last_week": inline_serializer(
             "MeetingLastWeek", {f: serializers.IntegerField() for f in ("sales", "sell_through", "produced")}

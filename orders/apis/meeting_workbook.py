@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
+from erp.excel.responses import XLSX
 from erp.weeks import IsoWeek
 from orders.views.meeting_workbook import VIEW_PERMISSION, meeting_workbook_content, xlsx_response
 
@@ -20,7 +21,7 @@ class MeetingWorkbookApiView(APIView):
     permission_classes = [CanViewMeeting]
 
     @extend_schema(
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The meeting workbook (.xlsx).")},
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The meeting workbook (.xlsx).")},
         tags=["meetings"],
     )
     def get(self, request, week: str):

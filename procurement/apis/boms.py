@@ -277,7 +277,8 @@ class CostOutlierView(generics.GenericAPIView):
     serializer_class = OutlierSerializer
     filter_backends: list = []
 
-    @extend_schema(parameters=[OutlierQuerySerializer], tags=["reports"])
+    # A paginated list (the view pages it), though a GET without a lookup on a GenericAPIView reads as one object.
+    @extend_schema(parameters=[OutlierQuerySerializer], responses={200: OutlierSerializer(many=True)}, tags=["reports"])
     def get(self, request):
         query = OutlierQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

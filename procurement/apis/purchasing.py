@@ -85,7 +85,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
     supplier = serializers.CharField(source="supplier.code", read_only=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     currency = serializers.CharField(source="currency_id", read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
     lines = PurchaseOrderLineSerializer(many=True, read_only=True)
 
     class Meta:

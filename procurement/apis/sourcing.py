@@ -30,6 +30,8 @@ from procurement.models import (
 
 class SupplierSerializer(serializers.ModelSerializer):
     currency = serializers.CharField(source="currency_id", read_only=True)
+    # Read-only model fields lose blank=True, so the schema would demand an e-mail where "" is stored.
+    contact_email = serializers.EmailField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Supplier

@@ -96,8 +96,8 @@ class AllocationRunSerializer(serializers.ModelSerializer):
     product = serializers.CharField(source="item.name", read_only=True)
     tiers = serializers.BooleanField(source="use_tiers", read_only=True)
     fill_rate = serializers.SerializerMethodField()
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
-    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
+    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AllocationRun

@@ -42,14 +42,26 @@ class RetailerPermission(ModelPermissions):
 
 class RetailerSerializer(serializers.ModelSerializer):
     balance = serializers.DecimalField(
-        source="prepayment_account.balance", max_digits=16, decimal_places=2, read_only=True, default=None
+        source="prepayment_account.balance",
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        default=None,
+        allow_null=True,
     )
     held = serializers.DecimalField(
-        source="prepayment_account.held", max_digits=16, decimal_places=2, read_only=True, default=None
+        source="prepayment_account.held", max_digits=16, decimal_places=2, read_only=True, default=None, allow_null=True
     )
     available = serializers.DecimalField(
-        source="prepayment_account.available", max_digits=16, decimal_places=2, read_only=True, default=None
+        source="prepayment_account.available",
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        default=None,
+        allow_null=True,
     )
+    # Read-only model fields lose blank=True, so the schema would demand an e-mail where "" is stored.
+    contact_email = serializers.EmailField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Retailer

@@ -70,8 +70,10 @@ class StoreSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="location.region", read_only=True)
     is_active = serializers.BooleanField(source="location.is_active", read_only=True)
     own = serializers.BooleanField(source="is_own", read_only=True)
-    retailer = serializers.CharField(source="retailer.code", read_only=True, default=None)
-    replenished_from = serializers.CharField(source="replenished_from.code", read_only=True, default=None)
+    retailer = serializers.CharField(source="retailer.code", read_only=True, default=None, allow_null=True)
+    replenished_from = serializers.CharField(
+        source="replenished_from.code", read_only=True, default=None, allow_null=True
+    )
     units_on_hand = serializers.IntegerField(read_only=True)
     units_in_transit = serializers.IntegerField(read_only=True)
     sold_recently = serializers.IntegerField(read_only=True, help_text="Units sold over the last 28 complete days.")
@@ -285,7 +287,7 @@ class SellThroughSerializer(serializers.ModelSerializer):
     units_sold = serializers.IntegerField(source="quantity", read_only=True)
     list_price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
     value = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, allow_null=True)
-    reported_by = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+    reported_by = serializers.CharField(source="reported_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StoreSellThrough
@@ -375,7 +377,7 @@ class SellThroughViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class ReplenishmentLineSerializer(serializers.Serializer):
     store = serializers.CharField(source="store.location.code")
-    warehouse = serializers.CharField(source="warehouse.code", default=None)
+    warehouse = serializers.CharField(source="warehouse.code", default=None, allow_null=True)
     sku = serializers.CharField(source="item.sku")
     case_pack = serializers.IntegerField(source="item.case_pack")
     on_hand = serializers.IntegerField()
@@ -402,11 +404,29 @@ class ReplenishmentPermission(ModelPermissions):
         return user.has_perms(needed)
 
 
+class ReplenishmentPagination(PagePagination):
+    """Pages of replenishment lines, with the day (``on``) and the 14-day ``window`` they were planned for."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        date = {"type": "string", "format": "date"}
+        paginated["properties"]["on"] = date
+        paginated["properties"]["window"] = {
+            "type": "object",
+            "properties": {"start": date, "end": date},
+            "required": ["start", "end"],
+        }
+        paginated["required"] = [*paginated.get("required", []), "on", "window"]
+        return paginated
+
+
 class ReplenishmentView(APIView):
     """Suggestions per own store and product; filters ``region``, ``store``, ``warehouse``, ``sku``,
     ``only_needed=true``. Lines are paginated; ``on`` and ``window`` say which day and which 14 days."""
 
     permission_classes = [ReplenishmentPermission]
+    # Declared (not only used in get) so that the schema documents the paginated body and ?page=.
+    pagination_class = ReplenishmentPagination
 
     @extend_schema(
         parameters=[OpenApiParameter(name, str, required=False) for name in ("region", "store", "warehouse", "sku")]
@@ -422,7 +442,7 @@ class ReplenishmentView(APIView):
             fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
             raise ApplicationError("Invalid filter: " + ", ".join(fields), {"fields": fields})
         plan = selectors.replenishment_view(**form.cleaned_data)
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(plan.lines, request, view=self)
         response = paginator.get_paginated_response(ReplenishmentLineSerializer(page, many=True).data)
         response.data["on"] = plan.on.isoformat()

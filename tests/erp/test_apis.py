@@ -256,6 +256,22 @@ def test_schema_lists_the_first_resources(client, procurement_user):
         assert path in schema["paths"], path
 
 
+def test_schema_documents_the_error_shape_on_every_operation(client, procurement_user):
+    client.force_login(procurement_user)
+    schema = client.get("/api/schema/?format=json").json()
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["message", "extra"]
+    ref = {"$ref": "#/components/schemas/Error"}
+    operations = [op for path in schema["paths"].values() for method, op in path.items() if method != "parameters"]
+    assert len(operations) > 100
+    for operation in operations:
+        for status in ("400", "401", "403", "404", "405", "409", "413", "415", "422", "429"):
+            assert operation["responses"][status]["content"]["application/json"]["schema"] == ref
+    # A view's own words for a status are kept; only the body is added.
+    login = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]["400"]
+    assert login["description"] == "Wrong username or password."
+
+
 def test_docs_page_uses_local_assets_only(client, procurement_user):
     client.force_login(procurement_user)
     html = client.get(reverse("api-docs")).content.decode()

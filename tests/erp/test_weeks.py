@@ -16,7 +16,7 @@ def test_parse_and_format_round_trip():
     assert week.sunday == date(2026, 11, 29)
 
 
-@pytest.mark.parametrize("bad", ["2026-48", "2026-W5", "W48", "", "2026-W00", "2026-W54", "2025-W53", None])
+@pytest.mark.parametrize("bad", ["2026-48", "2026-W5", "W48", "", "2026-W00", "2026-W54", "2025-W53", "0000-W01", None])
 def test_parse_rejects_bad_keys_with_a_clear_message(bad):
     with pytest.raises(ApplicationError) as error:
         IsoWeek.parse(bad)

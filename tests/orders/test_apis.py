@@ -192,6 +192,17 @@ def test_demand_signals_and_sales_actuals(planner, reader, django_assert_num_que
     assert SalesActual.objects.count() == 6
 
 
+def test_sales_actual_in_year_zero_is_a_400_naming_the_week_and_writes_nothing(planner):
+    # Found by the schemathesis run: "0000-W01" has the shape of a week key, but year 0 has no dates,
+    # and IsoWeek raised ValueError, answered as a 500.
+    product = ProductFactory()
+    response = planner.post("/api/v1/sales-actuals/", {"sku": product.sku, "week": "0000-W01", "quantity": 3})
+    error = assert_error_shape(response, 400)
+    assert "week" in error["extra"]["fields"]
+    assert error["message"].startswith("Invalid input: week: 0 is not a year")
+    assert not SalesActual.objects.exists()
+
+
 def test_forecasts_get_query_count(reader, django_assert_num_queries):
     version = services.forecast_version_create(acting_user=None, name="V")
     products = ProductFactory.create_batch(4)
