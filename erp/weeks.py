@@ -66,7 +66,14 @@ class IsoWeek:
         return [self.monday + timedelta(days=i) for i in range(7)]
 
     def __add__(self, weeks: int) -> IsoWeek:
-        return IsoWeek.of(self.monday + timedelta(weeks=weeks))
+        try:
+            return IsoWeek.of(self.monday + timedelta(weeks=weeks))
+        except OverflowError as error:  # past 9999-12-31 or before 0001-01-01: a 400, not a 500
+            raise ApplicationError(
+                f"{self.key} {'+' if weeks >= 0 else '-'} {abs(weeks)} weeks falls outside the calendar "
+                f"(years {MINYEAR} to {MAXYEAR}).",
+                {"field": "week", "value": self.key},
+            ) from error
 
     def __sub__(self, other: int | IsoWeek) -> IsoWeek | int:
         if isinstance(other, IsoWeek):

@@ -37,10 +37,22 @@ class IsoWeekField(forms.Field):
 
 
 class WindowForm(forms.Form):
-    """A window of weeks: from (default this week) and how many."""
+    """A window of weeks: from (default this week) and how many (default ``DEFAULT_WEEKS``)."""
+
+    DEFAULT_WEEKS = 12
 
     start = IsoWeekField(label=_("From week"), required=False)
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=MAX_GENERATE_WEEKS, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start")
+        if start is not None:
+            try:
+                start + ((cleaned.get("weeks") or self.DEFAULT_WEEKS) - 1)  # the window's last week exists
+            except ApplicationError as error:
+                self.add_error("start", error.message)
+        return cleaned
 
 
 class VersionCreateForm(forms.Form):

@@ -20,7 +20,7 @@ from orders.forms import GenerateForm, UploadForm, VersionCreateForm, WindowForm
 from orders.importers import forecast_grid_columns, forecast_grid_import, forecast_grid_rows
 from orders.models import ForecastVersion
 
-GRID_WEEKS = 12
+GRID_WEEKS = WindowForm.DEFAULT_WEEKS
 
 
 def _cell_name(item_id: int, week: IsoWeek) -> str:

@@ -38,5 +38,8 @@ class DemandPlanView(StaffPageMixin, TemplateView):
             start, weeks = form.cleaned_data["start"], form.cleaned_data["weeks"] or PLAN_WEEKS
         context.update(params=form, plan=None)
         if not form.is_bound or form.is_valid():
-            context["plan"] = demand_plan(from_week=start, weeks=weeks)
+            try:
+                context["plan"] = demand_plan(from_week=start, weeks=weeks)
+            except ApplicationError as error:  # a window that runs off the calendar (after 9999)
+                form.add_error("start", error.message)
         return context

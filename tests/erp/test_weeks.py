@@ -71,3 +71,17 @@ def test_week_arithmetic_is_consistent(day, n):
     assert later - week == n
     assert later - n == week
     assert (later > week) == (n > 0)
+
+
+@pytest.mark.parametrize("start, weeks", [("9999-W52", 1), ("9999-W50", 10), ("0001-W01", -1), ("2026-W48", 10**9)])
+def test_arithmetic_off_the_calendar_is_an_application_error_naming_the_week(start, weeks):
+    with pytest.raises(ApplicationError) as raised:
+        IsoWeek.parse(start) + weeks
+    assert raised.value.extra == {"field": "week", "value": IsoWeek.parse(start).key}
+    assert "outside the calendar" in raised.value.message
+
+
+def test_week_range_up_to_the_last_week_still_works():
+    assert week_range(IsoWeek.parse("9999-W51"), 2)[-1] == IsoWeek.parse("9999-W52")
+    with pytest.raises(ApplicationError):
+        week_range(IsoWeek.parse("9999-W51"), 3)

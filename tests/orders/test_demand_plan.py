@@ -71,8 +71,18 @@ def test_api_and_page(api_client, client, planning_user):
     assert (cell["demand"], cell["projected_inventory"], cell["suggested_production"]) == (1600, -600, 1500)
     assert "from" in assert_error_shape(planner.get("/api/v1/plan/?from=2026-W99"), 400)["extra"]["fields"]
     assert_error_shape(planner.get("/api/v1/plan/?weeks=0"), 400)
+    # The window runs off the calendar: the week arithmetic's OverflowError was a 500.
+    off = assert_error_shape(planner.get("/api/v1/plan/?from=9999-W51&weeks=4"), 400)
+    assert "outside the calendar" in off["message"]
     assert_error_shape(token_client(api_client, UserFactory(roles=[])).get("/api/v1/plan/"), 403)  # no role
     client.force_login(planning_user)
     page = client.get("/planning/plan/", {"start": this_week.key, "weeks": 4})
     assert page.status_code == 200 and b"flag-bad" in page.content  # negative projected inventory stands out
     assert client.get("/planning/plan/", {"start": "2026-W77"}).context["params"].errors["start"]
+
+
+def test_a_window_off_the_calendar_is_a_form_error_on_the_page(client, planning_user):
+    client.force_login(planning_user)
+    page = client.get("/planning/plan/", {"start": "9999-W51", "weeks": 4})
+    assert page.status_code == 200
+    assert page.context["params"].errors

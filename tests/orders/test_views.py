@@ -180,3 +180,12 @@ def test_grid_query_count_does_not_grow_with_products(client, planning_user, ver
     with django_assert_num_queries(len(context)):
         response = client.get(reverse("forecast-grid"), {"compare": version.number})
     assert response.text.count('name="c-') == 7 * 12
+
+
+@pytest.mark.parametrize("name", ["forecast-grid", "forecast-accuracy"])
+@pytest.mark.parametrize("query", [{"start": "9999-W52"}, {"start": "9999-W51", "weeks": "26"}])
+def test_a_window_off_the_calendar_is_a_form_error_not_a_500(client, planning_user, version, name, query):
+    client.force_login(planning_user)
+    response = client.get(reverse(name), query)
+    assert response.status_code == 200
+    assert "outside the calendar" in response.context["window_form"].errors["start"][0]
