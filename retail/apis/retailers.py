@@ -40,26 +40,22 @@ class RetailerPermission(ModelPermissions):
         return True
 
 
+def _account_amount(name: str) -> serializers.DecimalField:
+    """A figure of the retailer's prepayment account; null for a retailer that has none yet."""
+    return serializers.DecimalField(
+        source=f"prepayment_account.{name}",
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        default=None,
+        allow_null=True,
+    )
+
+
 class RetailerSerializer(serializers.ModelSerializer):
-    balance = serializers.DecimalField(
-        source="prepayment_account.balance",
-        max_digits=16,
-        decimal_places=2,
-        read_only=True,
-        default=None,
-        allow_null=True,
-    )
-    held = serializers.DecimalField(
-        source="prepayment_account.held", max_digits=16, decimal_places=2, read_only=True, default=None, allow_null=True
-    )
-    available = serializers.DecimalField(
-        source="prepayment_account.available",
-        max_digits=16,
-        decimal_places=2,
-        read_only=True,
-        default=None,
-        allow_null=True,
-    )
+    balance = _account_amount("balance")
+    held = _account_amount("held")
+    available = _account_amount("available")
     # Read-only model fields lose blank=True, so the schema would demand an e-mail where "" is stored.
     contact_email = serializers.EmailField(read_only=True, allow_blank=True)
 
