@@ -13,17 +13,23 @@ It runs three statements in one transaction, none of which reads before it write
 
 A refusal rolls the whole transaction back, so a refused request writes nothing. The number is made
 from the counter row and its ``taken`` value, which only grows: no other shared row is touched.
+
+On PostgreSQL the three writes run inside one function (``tempo_flash_sale_take``, migration 0008), so
+an order costs one statement instead of five (BEGIN, three writes, COMMIT): a third less CPU per order
+in ``bench/flash_profile.py``. A refusal raises in the function, which undoes the statement's writes.
+tests/orders/test_flash_take_function.py checks both ways answer alike.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from erp.audit import user_or_none
@@ -319,10 +325,7 @@ def _take_unit(cursor: Any, sale: FlashSale, key: str) -> tuple[int, int] | None
         cursor.execute(f"SELECT 1 FROM {table} WHERE sale_id = %s AND remaining > 0 LIMIT 1", [sale.pk])
         if cursor.fetchone() is None:
             return None
-    raise FlashSaleBusy(
-        f"{sale.code} is very busy: every unit left is being taken by another order; try again in a moment.",
-        {"code": "busy", "retry_after_seconds": 1},
-    )
+    raise _busy(sale)
 
 
 def _insert_order(
@@ -347,6 +350,97 @@ def _insert_order(
     )
     row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+def _over_limit(sale: FlashSale, ref: str) -> FlashSaleRefused:
+    return FlashSaleRefused(
+        f"{ref} already holds {sale.per_customer_limit} of {sale.code}, the most one customer may buy.",
+        {"code": "over_limit", "per_customer_limit": sale.per_customer_limit},
+    )
+
+
+def _sold_out(sale: FlashSale) -> FlashSaleSoldOut:
+    return FlashSaleSoldOut(f"{sale.code} is sold out.", {"code": "sold_out", "remaining": 0})
+
+
+def _busy(sale: FlashSale) -> FlashSaleBusy:
+    return FlashSaleBusy(
+        f"{sale.code} is very busy: every unit left is being taken by another order; try again in a moment.",
+        {"code": "busy", "retry_after_seconds": 1},
+    )
+
+
+def _order_number(sale: FlashSale, shard: int, sequence: int) -> str:
+    return f"{sale.code}-{shard:02d}{sequence:06d}"
+
+
+def _take(*, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any) -> tuple[int, str, int]:
+    """The three writes; (order id, number, counter row), or ``_Refusal`` with nothing written."""
+    take = _take_in_function if connection.vendor == "postgresql" else _take_in_statements
+    return take(sale=sale, ref=ref, key=key, fingerprint=fingerprint, now=now, user=user)
+
+
+def _take_in_statements(
+    *, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any
+) -> tuple[int, str, int]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not _hold_for_customer(cursor, sale, ref):
+            raise _Refusal(_over_limit(sale, ref))
+        taken = _take_unit(cursor, sale, key)
+        if taken is None:
+            raise _Refusal(_sold_out(sale))
+        shard, sequence = taken
+        number = _order_number(sale, shard, sequence)
+        fields = {"ref": ref, "key": key, "fingerprint": fingerprint, "shard": shard, "now": now, "user": user}
+        order_id = _insert_order(cursor, sale=sale, number=number, **fields)
+        if order_id is None:
+            raise _Refusal(None)
+    return order_id, number, shard
+
+
+# Typed, so the call always resolves to the one function whatever types the driver sends.
+_TAKE_CALL = (
+    "SELECT * FROM tempo_flash_sale_take(%s::bigint, %s::varchar, %s::integer, %s::integer, %s::integer, "
+    "%s::varchar, %s::varchar, %s::varchar, %s::timestamptz, %s::integer, %s::integer)"
+)
+
+
+def _take_in_function(
+    *, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any
+) -> tuple[int, str, int]:
+    """The same three writes in one statement: PostgreSQL runs them in a function, so an order costs one
+    round trip and no BEGIN/COMMIT; a refusal raises inside it, which undoes the statement."""
+    params = [
+        sale.pk,
+        ref,
+        sale.per_customer_limit,
+        sale.counter_shards,
+        zlib.crc32(key.encode()) % sale.counter_shards,
+        key,
+        fingerprint,
+        sale.code,
+        now,
+        user.pk if user else None,
+        FALLBACK_TRIES,
+    ]
+    # Inside a caller's transaction the refusal must not abort it: a savepoint then, nothing otherwise.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with guard, connection.cursor() as cursor:
+            cursor.execute(_TAKE_CALL, params)
+            order_id, number, shard = cursor.fetchone()
+    except DatabaseError as error:
+        state = getattr(error.__cause__, "sqlstate", None)
+        if state == "TF001":
+            raise _Refusal(_over_limit(sale, ref)) from None
+        if state == "TF002":
+            raise _Refusal(_sold_out(sale)) from None
+        if state == "TF003":
+            raise _busy(sale) from None
+        if state == "TF004":
+            raise _Refusal(None) from None
+        raise
+    return int(order_id), number, int(shard)
 
 
 class _Refusal(Exception):
@@ -401,32 +495,7 @@ def flash_sale_order_take(
         return _replay(sale, key, fingerprint, refusal)
     user = user_or_none(acting_user)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if not _hold_for_customer(cursor, sale, ref):
-                raise _Refusal(
-                    FlashSaleRefused(
-                        f"{ref} already holds {sale.per_customer_limit} of {sale.code}, the most one customer may buy.",
-                        {"code": "over_limit", "per_customer_limit": sale.per_customer_limit},
-                    )
-                )
-            taken = _take_unit(cursor, sale, key)
-            if taken is None:
-                raise _Refusal(FlashSaleSoldOut(f"{sale.code} is sold out.", {"code": "sold_out", "remaining": 0}))
-            shard, sequence = taken
-            number = f"{sale.code}-{shard:02d}{sequence:06d}"
-            order_id = _insert_order(
-                cursor,
-                sale=sale,
-                number=number,
-                ref=ref,
-                key=key,
-                fingerprint=fingerprint,
-                shard=shard,
-                now=now,
-                user=user,
-            )
-            if order_id is None:
-                raise _Refusal(None)
+        order_id, number, shard = _take(sale=sale, ref=ref, key=key, fingerprint=fingerprint, now=now, user=user)
     except _Refusal as refused:
         return _replay(sale, key, fingerprint, refused.error)
     order = FlashSaleOrder(
