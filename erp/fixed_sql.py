@@ -56,8 +56,9 @@ def _converters(part: Part) -> list[tuple[int, Any, list[Any]]]:
 _CONVERTERS: dict[tuple[str, Part], list[tuple[int, Any, list[Any]]]] = {}
 
 
-def fetch(sql: str, params: Sequence[Any], *parts: Part) -> list[Model]:
-    """Run ``sql`` (which selects ``columns(*parts)``) and return the first part's instances.
+def fetch(sql: str, params: Sequence[Any], *parts: Part, annotations: Sequence[str] = ()) -> list[Model]:
+    """Run ``sql`` (which selects ``columns(*parts)``, then one column per name in ``annotations``) and
+    return the first part's instances, each annotation set on it as an attribute (as ``annotate`` would).
 
     A joined part whose primary key is NULL (a LEFT JOIN that found nothing) is cached as missing, so
     reading it raises ``DoesNotExist`` (reverse one-to-one) or gives ``None`` (nullable forward key)."""
@@ -79,6 +80,8 @@ def fetch(sql: str, params: Sequence[Any], *parts: Part) -> list[Model]:
             missing = values[pk_index] is None
             instances.append(None if missing else part.model.from_db(db, [f.attname for f in fields], values))
         head = instances[0]
+        for name, value in zip(annotations, row[start:], strict=True):
+            setattr(head, name, value)
         for part, joined in zip(parts[1:], instances[1:], strict=True):
             relation = head._meta.get_field(part.relation)
             relation.set_cached_value(head, joined)  # a forward field or a reverse one-to-one alike

@@ -14,9 +14,11 @@ from rest_framework import exceptions
 
 from erp import fixed_sql
 from erp.models import ApiToken
+from erp.permissions_backend import permissions_column, permissions_preload
 from erp.services import api_token_touch, api_token_touch_due
 from erp.tokens import scopes_allowed_by, token_scope_of_user
 
+_PERMISSIONS = "user_permission_names"
 _TOKEN_PARTS = (
     fixed_sql.Part(get_token_model(), "t"),
     fixed_sql.Part(get_user_model(), "u", relation="user"),
@@ -27,10 +29,12 @@ _TOKEN_PARTS = (
 @cache
 def _token_sql() -> str:
     """The token with its user and scope record: what ``select_related("user", "tempo_token")`` reads,
-    as fixed SQL (every API request runs it; erp/fixed_sql.py says why)."""
+    as fixed SQL (every API request runs it; erp/fixed_sql.py says why), and the user's permissions,
+    which every API request checks: one statement instead of two."""
     token, user, record = (part.model for part in _TOKEN_PARTS)
+    user_id = f"u.{fixed_sql.column(user, 'id')}"
     return (
-        f"SELECT {fixed_sql.columns(*_TOKEN_PARTS)} FROM {fixed_sql.table(token)} t"
+        f"SELECT {fixed_sql.columns(*_TOKEN_PARTS)}, {permissions_column(user_id)} FROM {fixed_sql.table(token)} t"
         f" JOIN {fixed_sql.table(user)} u ON u.{fixed_sql.column(user, 'id')} = t.{fixed_sql.column(token, 'user')}"
         f" LEFT JOIN {fixed_sql.table(record)} r ON r.{fixed_sql.column(record, 'token')}"
         f" = t.{fixed_sql.column(token, 'digest')}"
@@ -103,7 +107,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # knox's own loop, with the scope record fetched in the same query.
         msg = _("Invalid token.")
         token = token.decode("utf-8")
-        candidates = fixed_sql.fetch(_token_sql(), [token[: CONSTANTS.TOKEN_KEY_LENGTH]], *_TOKEN_PARTS)
+        key = token[: CONSTANTS.TOKEN_KEY_LENGTH]
+        candidates = fixed_sql.fetch(_token_sql(), [key], *_TOKEN_PARTS, annotations=[_PERMISSIONS])
         now = timezone.now()
         for auth_token in candidates:
             if self._cleanup_token(auth_token, now):
@@ -116,6 +121,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)
                 result = self.validate_user(auth_token)
+                permissions_preload(auth_token.user, getattr(auth_token, _PERMISSIONS))
                 self._touch(auth_token, now)
                 return result
         raise exceptions.AuthenticationFailed(msg)

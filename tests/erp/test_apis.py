@@ -96,7 +96,7 @@ def test_items_list_query_count_does_not_grow_with_rows(api_client, procurement_
     ItemFactory.create_batch(30)
     client = token_client(api_client, procurement_user)
     # token (user joined), permissions, count, page
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/items/?page_size=25")
     assert len(response.json()["results"]) == 25
 
@@ -215,7 +215,7 @@ def test_prices_list_query_count(api_client, sales_user, django_assert_num_queri
     for _ in range(10):
         PriceFactory()
     client = token_client(api_client, sales_user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/prices/").json()["count"] == 10
 
 

@@ -534,7 +534,7 @@ def test_runs_list_query_count_for_a_user_seeing_own_runs(api_client, procuremen
         _run(procurement_user)
     client = token_client(api_client, procurement_user)
     # token (user joined), permissions, count, page
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/excel/runs/")
     assert response.json()["count"] == 6
 

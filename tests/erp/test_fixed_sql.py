@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from knox.models import get_token_model
 
 from erp import fixed_sql
-from erp.api.auth_backends import _TOKEN_PARTS, _token_sql
+from erp.api.auth_backends import _PERMISSIONS, _TOKEN_PARTS, _token_sql
 from erp.models import ApiToken
 from erp.services import api_token_create
 from orders.models import FlashSale
@@ -44,12 +45,14 @@ def test_joined_rows_are_cached_like_select_related(make_user, django_assert_num
     record, _ = api_token_create(acting_user=user, user=user, label="fixed sql")
     token = get_token_model().objects.get(digest=record.token_id)
     with django_assert_num_queries(1):
-        [read] = fixed_sql.fetch(_token_sql(), [token.token_key], *_TOKEN_PARTS)
+        [read] = fixed_sql.fetch(_token_sql(), [token.token_key], *_TOKEN_PARTS, annotations=[_PERMISSIONS])
         assert read.user.username == user.username
         assert read.tempo_token.label == "fixed sql"
         assert read.tempo_token.token is read  # the reverse one-to-one points back without a query
     assert field_values(read) == field_values(token)
     assert field_values(read.user) == field_values(User.objects.get(pk=user.pk))
+    # The user's permissions come in the same row: exactly what the permission backend would read.
+    assert set(getattr(read, _PERMISSIONS).split()) == ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
     assert field_values(read.tempo_token) == field_values(ApiToken.objects.get(pk=record.pk))
 
 
@@ -59,7 +62,7 @@ def test_a_left_join_miss_reads_as_missing_without_a_query(make_user, django_ass
     token = get_token_model().objects.get(digest=record.token_id)
     ApiToken.objects.filter(pk=record.pk).delete()
     with django_assert_num_queries(1):
-        [read] = fixed_sql.fetch(_token_sql(), [token.token_key], *_TOKEN_PARTS)
+        [read] = fixed_sql.fetch(_token_sql(), [token.token_key], *_TOKEN_PARTS, annotations=[_PERMISSIONS])
         with pytest.raises(ApiToken.DoesNotExist):
             read.tempo_token  # noqa: B018
 

@@ -81,3 +81,17 @@ def test_an_expired_token_is_refused_and_deleted(api_client):
     response = api_client.get("/api/v1/items/")
     assert response.status_code == 401
     assert not AuthToken.objects.filter(pk=record.token_id).exists()
+
+
+def test_an_api_token_carries_its_users_permissions_read_afresh_on_each_request(api_client):
+    """The token's query brings the permissions (no second query), and a change between two requests
+    counts on the very next one: nothing is cached across requests."""
+    from tests.api_helpers import token_client
+
+    user = UserFactory(is_staff=True, roles=[roles.SALES])
+    client = token_client(api_client, user)
+    assert client.get("/api/v1/flash-sales/").status_code == 200
+    user.groups.clear()
+    assert client.get("/api/v1/flash-sales/").status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="view_flashsale"))
+    assert client.get("/api/v1/flash-sales/").status_code == 200

@@ -165,12 +165,12 @@ def test_shortage_and_suggestion_lists_read_in_fixed_queries(
     run_mrp()
     planner = token_client(api_client, planning_user)
     # token (user joined), permissions, latest run, count, page (part, item, supplier, order joined)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         one = planner.get("/api/v1/mrp/suggestions/").json()
     give_stock(plant["screw"], LocationFactory(kind=LocationKind.FACTORY_STORE, factory=FactoryFactory()), 1)
     BomLineFactory(parent=plant["phone"], child=ItemFactory(sku="CP-GLUE"), qty_per=D(1))
     SupplierOfferFactory(item=Item.objects.get(sku="CP-GLUE"), lead_time_days=200, breaks=[(1, "1")])
     run_mrp()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         two = planner.get("/api/v1/mrp/suggestions/").json()
     assert two["count"] > one["count"]

@@ -43,7 +43,7 @@ def test_factories_lookup_by_code_with_capacities(api_client, planner, setup, dj
     for n in range(10):
         FactoryCapacityFactory(factory=FactoryFactory(), weekly_capacity=10 + n)
     # token (user joined), permissions, factory link, count, page, capacities (prefetched with items)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/factories/")
     assert response.json()["count"] == 12
     assert client.get("/api/v1/factories/NOPE/").status_code == 404
@@ -120,12 +120,12 @@ def test_schedule_lines_list_query_count(api_client, planner, setup, django_asse
     fxn, lux, phone, *_ = setup
     make_locked([(fac, phone, WEEK + n, 100) for fac in (fxn, lux) for n in range(10)], user=planner)
     client = token_client(api_client, planner)
-    # token, permissions, shown version, count, page, days
-    with django_assert_num_queries(6):
+    # token with permissions, shown version, count, page, days
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/schedule-lines/?page_size=50")
     assert response.json()["count"] == 20
-    # token, permissions, count, page (creator, locker and base joined)
-    with django_assert_num_queries(4):
+    # token with permissions, count, page (creator, locker and base joined)
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/schedule-versions/").status_code == 200
 
 

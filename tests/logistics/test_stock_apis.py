@@ -15,12 +15,12 @@ def test_stock_levels_list_with_filters_and_constant_queries(api_client, plannin
     for _ in range(3):
         give_stock(ProductFactory(), wh, 10)
     give_stock(ItemFactory(), FactoryStoreFactory(code="FS-A"), 5)
-    with django_assert_num_queries(4):  # token, permissions, count, page
+    with django_assert_num_queries(3):  # token with permissions, count, page
         response = client.get("/api/v1/stock-levels/")
     assert response.status_code == 200 and response.json()["count"] == 4
     for _ in range(5):
         give_stock(ProductFactory(), wh, 1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/stock-levels/?kind=warehouse&region=south&ordering=-on_hand")
     rows = response.json()["results"]
     assert len(rows) == 8 and rows[0]["on_hand"] == 10 and rows[0]["location"] == "WH-A"
@@ -70,7 +70,7 @@ def test_moves_list_filters_and_queries(api_client, planning_user, django_assert
         services.stock_move_post(
             acting_user=None, item=item, qty=1, from_location=wh, to_location=other, reason="transfer"
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(f"/api/v1/stock-moves/?location={other.code}")
     assert response.json()["count"] == 4
     assert client.get("/api/v1/stock-moves/?reason=opening").json()["count"] == 1

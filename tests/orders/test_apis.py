@@ -96,10 +96,10 @@ def test_consumer_order_list_query_count(seller, django_assert_num_queries):
     for n in range(5):
         make_consumer_order(lines=[(p, n + 1) for p in products])
     # token (user joined), permissions, count, orders, lines, their items
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = seller.get("/api/v1/consumer-orders/")
     assert response.json()["count"] == 5
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = seller.get(f"/api/v1/consumer-orders/?status=pending&week={(W0() + 1).key}")
     assert response.json()["count"] == 5
     assert_error_shape(seller.get("/api/v1/consumer-orders/?week=2026-W77"), 400)
@@ -174,7 +174,7 @@ def test_demand_signals_and_sales_actuals(planner, reader, django_assert_num_que
     assert planner.post("/api/v1/demand-signals/", body).json() == {"written": 1}
     assert DemandSignal.objects.get().value == 12.5
     DemandSignalFactory.create_batch(5)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = reader.get("/api/v1/demand-signals/")
     assert response.json()["count"] == 6
     response = planner.post(
@@ -182,7 +182,7 @@ def test_demand_signals_and_sales_actuals(planner, reader, django_assert_num_que
     )
     assert response.status_code == 200 and response.json()["quantity"] == 11
     SalesActualFactory.create_batch(5)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = reader.get("/api/v1/sales-actuals/")
     assert response.json()["count"] == 6
     error = assert_error_shape(
@@ -210,6 +210,6 @@ def test_forecasts_get_query_count(reader, django_assert_num_queries):
         acting_user=None, version=version, cells=[CellInput(p, W0() + k, 3) for p in products for k in range(12)]
     )
     # token (user joined), permissions, the current version, the values with their items
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = reader.get("/api/v1/forecasts/")
     assert len(response.json()["values"]) == 48

@@ -137,14 +137,14 @@ def test_list_query_counts_do_not_grow(api_client, logistics_user, net, django_a
         client.post(RUNS, {"warehouse": "WH-S1"}, format="json")
 
     more(1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(RUNS).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(WAITING).status_code == 200
     more(6)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(RUNS).json()["count"] == 2
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(WAITING).json()["count"] > 6
 
 

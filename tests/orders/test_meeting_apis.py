@@ -170,4 +170,4 @@ def test_the_grid_costs_the_same_queries_for_1_and_for_20_products(api_client, s
         assert len(client.get(_url(world)).json()["products"]) == 20
 
 
-QUERIES = 23  # authentication and permissions (3), the grid (20), the meeting and its decisions
+QUERIES = 22  # authentication and permissions (2), the grid (20), the meeting and its decisions

@@ -73,7 +73,7 @@ def test_permissions(api_client, sales_user, procurement_user):
 def test_list_query_count_does_not_grow(planner, django_assert_num_queries):
     BomLineFactory.create_batch(30)
     # token (user joined), permissions, count, page (parent and child joined)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = planner.get("/api/v1/bom-lines/?page_size=25")
     assert len(response.json()["results"]) == 25
 
@@ -123,7 +123,7 @@ def test_cost_endpoint_errors(planner, phone):
 
 def test_cost_endpoint_query_count_is_fixed(planner, phone, django_assert_num_queries):
     # token (user joined), permissions, item, structure, FX, offers, breaks, cost rates, price
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert planner.get("/api/v1/items/PH-1/cost/?date=2026-11-02").status_code == 200
 
 

@@ -141,7 +141,7 @@ def test_filters_search_and_query_count(api_client, procurement_user, supplier, 
     assert numbers("?search=00002") == [sent.number]
     assert_error_shape(client.get(f"{URL}?status=nonsense"), 400)
     # token (user joined), permissions, supplier link, count, page (joined), lines (prefetched with items)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(f"{URL}?page_size=10")
     assert len(response.json()["results"]) == 10
 

@@ -78,11 +78,11 @@ def test_the_store_list_takes_a_fixed_number_of_queries(staff, world, django_ass
     client = staff(roles.LOGISTICS)
     client.get("/api/v1/stores/")
     # token, retailer and POS links (the caller's scope), permissions, count, page
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         few = client.get("/api/v1/stores/")
     for n in range(5):
         make_store(f"ST-API-{n}", warehouse=world.warehouse)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         many = client.get("/api/v1/stores/")
     assert many.json()["count"] == few.json()["count"] + 5
 
@@ -187,9 +187,9 @@ def test_sell_through_list_filters_and_scopes(staff, retailer_a, world, django_a
     assert retailer_a.get("/api/v1/store-sell-through/?store=ST-W-RB").json()["count"] == 0
     client.get("/api/v1/store-sell-through/")
     # token, retailer and POS links, permissions, count, page
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(client.get("/api/v1/store-sell-through/?page_size=5").json()["results"]) == 5
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(client.get("/api/v1/store-sell-through/?page_size=40").json()["results"]) == 30
 
 
@@ -327,11 +327,11 @@ def test_replenishment_suggestions(staff, world, django_assert_num_queries):
     assert client.get("/api/v1/replenishment/?region=North").json()["count"] == 2
     client.get("/api/v1/replenishment/")
     # token, user roles, permissions, the plan's 9, the SKU's id
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get("/api/v1/replenishment/?sku=TP-W-PHONE")
     for n in range(4):
         make_store(f"ST-API-R{n}", warehouse=world.warehouse)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get("/api/v1/replenishment/?sku=TP-W-PHONE")
 
 
