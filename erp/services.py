@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from knox.models import AuthToken
 
+from erp.api.token_cache import token_cache_forget
 from erp.audit import audited_save, validate_instance
 from erp.errors import ApplicationError
 from erp.models import ApiToken, Currency, FxRate, Item, Price
@@ -248,7 +249,8 @@ def api_token_sweep_expired(*, user: Any = None) -> int:
 
 @transaction.atomic
 def api_token_revoke(*, acting_user: Any, api_token: ApiToken, reason: str = "") -> ApiToken:
-    """Revoke a token: the knox token is deleted (it stops working at once); the record stays for the audit."""
+    """Revoke a token: the knox token is deleted; the record stays for the audit. It stops working at once
+    in this process and, on the other app processes, within ``API_AUTH_CACHE_SECONDS`` (erp/api/token_cache.py)."""
     if api_token.revoked_at is not None:
         return api_token
     knox_token = api_token.token
@@ -257,7 +259,9 @@ def api_token_revoke(*, acting_user: Any, api_token: ApiToken, reason: str = "")
     api_token.revoked_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
     audited_save(api_token, acting_user=acting_user, reason=reason or "token revoked")
     if knox_token is not None:
+        digest = knox_token.digest
         knox_token.delete()
+        transaction.on_commit(lambda: token_cache_forget(digest))
     return api_token
 
 
@@ -269,6 +273,8 @@ def api_token_revoke_all(*, acting_user: Any, user: Any, reason: str = "") -> in
         api_token_revoke(acting_user=acting_user, api_token=record, reason=reason)
     # Tokens made before scope records existed have no record to keep; they just stop working.
     legacy, _ = AuthToken.objects.filter(user=user, tempo_token__isnull=True).delete()
+    if legacy:
+        transaction.on_commit(token_cache_forget)  # their digests are gone with them: forget every token
     return len(records) + legacy
 
 

@@ -240,6 +240,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
 }
 FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+# How long an app process trusts a token it has just checked (erp/api/token_cache.py): a revocation
+# reaches the other processes that much later. Off outside production.
+API_AUTH_CACHE_SECONDS = float(os.environ.get("API_AUTH_CACHE_SECONDS", "1" if PRODUCTION else "0"))
 KNOX_TOKEN_MODEL = "knox.AuthToken"  # named so erp.ApiToken can point at it from a migration
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),

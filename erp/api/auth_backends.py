@@ -13,6 +13,7 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
 from erp import fixed_sql
+from erp.api.token_cache import token_cache_forget, token_cache_get, token_cache_put
 from erp.models import ApiToken
 from erp.permissions_backend import permissions_column, permissions_preload
 from erp.services import api_token_touch, api_token_touch_due
@@ -89,12 +90,16 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # it gets the scope its user would get today.
         return token_scope_of_user(auth_token.user)
 
+    @staticmethod
+    def _expired(auth_token, now) -> bool:
+        return auth_token.expiry is not None and auth_token.expiry < now
+
     def _cleanup_token(self, auth_token, now=None) -> bool:
         """Deletes this token if it has expired. knox also scans the user's other tokens here on every
         request, a query per request; expired tokens are refused when used and swept by
         ``erp.services.api_token_sweep_expired`` (when the user is issued a token) instead."""
-        now = now or timezone.now()
-        if auth_token.expiry is not None and auth_token.expiry < now:
+        if self._expired(auth_token, now or timezone.now()):
+            token_cache_forget(auth_token.digest)
             auth_token.delete()
             return True
         return False
@@ -104,26 +109,32 @@ class TokenAuthentication(KnoxTokenAuthentication):
             token.decode("utf-8")
         except UnicodeDecodeError as error:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
-        # knox's own loop, with the scope record fetched in the same query.
+        # knox's own loop, with the scope record and the permissions fetched in the same query, and
+        # skipped for a token that authenticated here a moment ago (erp/api/token_cache.py).
         msg = _("Invalid token.")
         token = token.decode("utf-8")
+        try:
+            digest = hash_token(token)
+        except (TypeError, binascii.Error) as error:
+            raise exceptions.AuthenticationFailed(msg) from error
+        now = timezone.now()
+        recent = token_cache_get(digest)
+        if recent is not None and not self._expired(recent[1], now):
+            self._touch(recent[1], now)
+            return recent
         key = token[: CONSTANTS.TOKEN_KEY_LENGTH]
         candidates = fixed_sql.fetch(_token_sql(), [key], *_TOKEN_PARTS, annotations=[_PERMISSIONS])
-        now = timezone.now()
         for auth_token in candidates:
             if self._cleanup_token(auth_token, now):
                 continue
-            try:
-                digest = hash_token(token)
-            except (TypeError, binascii.Error) as error:
-                raise exceptions.AuthenticationFailed(msg) from error
             if compare_digest(digest, auth_token.digest):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)
-                result = self.validate_user(auth_token)
-                permissions_preload(auth_token.user, getattr(auth_token, _PERMISSIONS))
+                user, auth_token = self.validate_user(auth_token)
+                permissions_preload(user, getattr(auth_token, _PERMISSIONS))
                 self._touch(auth_token, now)
-                return result
+                token_cache_put(digest, user, auth_token)
+                return user, auth_token
         raise exceptions.AuthenticationFailed(msg)
 
 
