@@ -243,6 +243,9 @@ FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 # How long an app process trusts a token it has just checked (erp/api/token_cache.py): a revocation
 # reaches the other processes that much later. Off outside production.
 API_AUTH_CACHE_SECONDS = float(os.environ.get("API_AUTH_CACHE_SECONDS", "1" if PRODUCTION else "0"))
+# How long the flash-sale intake keeps a running sale it has read (orders.selectors.flash). Off outside
+# production: tests make and drop sales under the same ids.
+FLASH_SALE_CACHE_SECONDS = float(os.environ.get("FLASH_SALE_CACHE_SECONDS", "2" if PRODUCTION else "0"))
 KNOX_TOKEN_MODEL = "knox.AuthToken"  # named so erp.ApiToken can point at it from a migration
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),

@@ -31,6 +31,7 @@ from erp.models import Item, TokenScope
 from orders.filters import FlashSaleFilter, FlashSaleOrderFilter
 from orders.models import MAX_PAYMENT_MINUTES, FlashSale, FlashSaleChannel, FlashSaleOrder, FlashSaleOrderStatus
 from orders.selectors.flash import (
+    flash_sale_for_intake,
     flash_sale_get_or_404,
     flash_sale_list,
     flash_sale_live,
@@ -173,6 +174,13 @@ def _intake_input(data: Any) -> dict[str, Any]:
         return checked.validated_data
 
 
+def _intake_sale(key: str) -> FlashSale:
+    sale = flash_sale_for_intake(key)
+    if sale is None:
+        raise Http404(f"No flash sale '{key}'.")
+    return sale
+
+
 def _sale_response(sale: FlashSale, code: int = status.HTTP_200_OK) -> Response:
     fresh = flash_sale_list().get(pk=sale.pk)
     return Response(FlashSaleSerializer(fresh).data, status=code)
@@ -275,7 +283,7 @@ class FlashSaleOrdersView(generics.ListAPIView):
         try:
             take = flash_sale_order_take(
                 acting_user=request.user,
-                sale=flash_sale_get_or_404(sale, with_item=False),
+                sale=_intake_sale(sale),
                 customer_ref=data["customer_ref"],
                 idempotency_key=key,
             )

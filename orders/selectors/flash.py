@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -59,6 +61,34 @@ def _sale_alone(text: str) -> FlashSale | None:
         return None  # SQLite cannot even bind it; no row has it anyway
     found = fixed_sql.fetch(_sale_sql(by), [int(text) if by == "id" else text.upper()], _SALE)
     return found[0] if found else None
+
+
+# Started sales the intake read in this process a moment ago: {text the client sent: (read at, sale)}.
+_intake_sales: dict[str, tuple[float, FlashSale]] = {}
+MAX_INTAKE_SALES = 1_000
+
+
+def flash_sale_for_intake(key: str) -> FlashSale | None:
+    """The sale an intake request names, read at most once per ``FLASH_SALE_CACHE_SECONDS`` per process
+    (off outside production). Only a sale that has started and not ended is kept: from its start its
+    code, limit and counter rows cannot change (``flash_sale_change``), and what still may, its end and
+    payment window, the take reads live (``tempo_flash_sale_take``; the statements check it too)."""
+    ttl = float(getattr(settings, "FLASH_SALE_CACHE_SECONDS", 0) or 0)
+    now = timezone.now()
+    found = _intake_sales.get(key) if ttl > 0 else None
+    if found is not None and time.monotonic() - found[0] < ttl and found[1].starts_at <= now < found[1].ends_at:
+        return found[1]
+    sale = flash_sale_get(key, with_item=False)
+    if ttl > 0 and sale is not None and sale.starts_at <= now < sale.ends_at:
+        if len(_intake_sales) >= MAX_INTAKE_SALES:
+            _intake_sales.clear()
+        _intake_sales[key] = (time.monotonic(), sale)
+    return sale
+
+
+def flash_sale_intake_forget() -> None:
+    """Read every sale afresh on the next request (a take found the window closed, or a test)."""
+    _intake_sales.clear()
 
 
 def flash_sale_order_pay_by(order: FlashSaleOrder) -> datetime | None:

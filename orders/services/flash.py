@@ -50,7 +50,7 @@ from orders.models import (
     FlashSaleOrder,
     FlashSaleOrderStatus,
 )
-from orders.selectors.flash import flash_sale_order_pay_by
+from orders.selectors.flash import flash_sale_intake_forget, flash_sale_order_pay_by
 from orders.services.consumer import (
     ConsumerOrderLineInput,
     IdempotencyKeyReused,
@@ -370,20 +370,41 @@ def _busy(sale: FlashSale) -> FlashSaleBusy:
     )
 
 
+def _changed(sale: FlashSale) -> FlashSaleRefused:
+    return FlashSaleRefused(
+        f"{sale.code} changed while this order was taken; send it again with the same key.",
+        {"code": "changed"},
+    )
+
+
+class _WindowClosed(Exception):
+    """The sale's row says it is not open now (the copy the caller holds may be a moment old)."""
+
+
 def _order_number(sale: FlashSale, shard: int, sequence: int) -> str:
     return f"{sale.code}-{shard:02d}{sequence:06d}"
 
 
-def _take(*, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any) -> tuple[int, str, int]:
-    """The three writes; (order id, number, counter row), or ``_Refusal`` with nothing written."""
+def _take(
+    *, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any
+) -> tuple[int, str, int, int | None]:
+    """The three writes; (order id, number, counter row, the sale's payment window as its row has it),
+    or ``_Refusal`` / ``_WindowClosed`` with nothing written."""
     take = _take_in_function if connection.vendor == "postgresql" else _take_in_statements
     return take(sale=sale, ref=ref, key=key, fingerprint=fingerprint, now=now, user=user)
 
 
 def _take_in_statements(
     *, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any
-) -> tuple[int, str, int]:
+) -> tuple[int, str, int, int | None]:
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT payment_minutes FROM {_table(FlashSale)} WHERE id = %s AND starts_at <= %s AND ends_at > %s",
+            [sale.pk, *[connection.ops.adapt_datetimefield_value(now)] * 2],
+        )
+        window = cursor.fetchone()
+        if window is None:
+            raise _WindowClosed
         if not _hold_for_customer(cursor, sale, ref):
             raise _Refusal(_over_limit(sale, ref))
         taken = _take_unit(cursor, sale, key)
@@ -395,7 +416,7 @@ def _take_in_statements(
         order_id = _insert_order(cursor, sale=sale, number=number, **fields)
         if order_id is None:
             raise _Refusal(None)
-    return order_id, number, shard
+    return order_id, number, shard, window[0]
 
 
 # Typed, so the call always resolves to the one function whatever types the driver sends.
@@ -407,7 +428,7 @@ _TAKE_CALL = (
 
 def _take_in_function(
     *, sale: FlashSale, ref: str, key: str, fingerprint: str, now: datetime, user: Any
-) -> tuple[int, str, int]:
+) -> tuple[int, str, int, int | None]:
     """The same three writes in one statement: PostgreSQL runs them in a function, so an order costs one
     round trip and no BEGIN/COMMIT; a refusal raises inside it, which undoes the statement."""
     params = [
@@ -428,7 +449,7 @@ def _take_in_function(
     try:
         with guard, connection.cursor() as cursor:
             cursor.execute(_TAKE_CALL, params)
-            order_id, number, shard = cursor.fetchone()
+            order_id, number, shard, minutes = cursor.fetchone()
     except DatabaseError as error:
         state = getattr(error.__cause__, "sqlstate", None)
         if state == "TF001":
@@ -439,8 +460,10 @@ def _take_in_function(
             raise _busy(sale) from None
         if state == "TF004":
             raise _Refusal(None) from None
+        if state == "TF005":
+            raise _WindowClosed from None
         raise
-    return int(order_id), number, int(shard)
+    return int(order_id), number, int(shard), minutes
 
 
 class _Refusal(Exception):
@@ -495,9 +518,19 @@ def flash_sale_order_take(
         return _replay(sale, key, fingerprint, refusal)
     user = user_or_none(acting_user)
     try:
-        order_id, number, shard = _take(sale=sale, ref=ref, key=key, fingerprint=fingerprint, now=now, user=user)
+        order_id, number, shard, minutes = _take(
+            sale=sale, ref=ref, key=key, fingerprint=fingerprint, now=now, user=user
+        )
     except _Refusal as refused:
         return _replay(sale, key, fingerprint, refused.error)
+    except _WindowClosed:
+        # The caller's copy of the sale was older than its row, which has ended (or gone): answer from the row.
+        flash_sale_intake_forget()
+        fresh = FlashSale.objects.filter(pk=sale.pk).first()
+        if fresh is None:
+            raise ApplicationError(f"{sale.code} no longer exists.") from None
+        return _replay(fresh, key, fingerprint, flash_sale_window_refusal(fresh, now) or _changed(fresh))
+    sale.payment_minutes = minutes  # as the row has it now: the window may have changed since sale was read
     order = FlashSaleOrder(
         pk=order_id,
         sale=sale,

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _outcome(take, sale, ref: str, key: str):
     """What one take answered, with the sale's code taken out of the number so two sales compare."""
     try:
-        _, number, shard = take(sale=sale, ref=ref, key=key, fingerprint=f"{ref}-fp", now=timezone.now(), user=None)
+        _, number, shard, _ = take(sale=sale, ref=ref, key=key, fingerprint=f"{ref}-fp", now=timezone.now(), user=None)
     except flash._Refusal as refused:
         return type(refused.error).__name__
     return number.removeprefix(sale.code), shard
