@@ -12,42 +12,27 @@ expired token is refused at once: the expiry is checked on every request. ``API_
 from __future__ import annotations
 
 import copy
-import time
 from typing import Any
 
-from django.conf import settings
+from erp.recent import Recent
 
 # Bounded: a flood of distinct valid tokens cannot grow a process without limit.
 MAX_TOKENS = 10_000
 
-_recent: dict[str, tuple[float, Any, Any]] = {}
-
-
-def _seconds() -> float:
-    return float(getattr(settings, "API_AUTH_CACHE_SECONDS", 0) or 0)
+_recent = Recent("API_AUTH_CACHE_SECONDS", MAX_TOKENS)
 
 
 def token_cache_get(digest: str) -> tuple[Any, Any] | None:
     """(user, knox token) for a token that authenticated within the last seconds, else None. The user is
     a copy: a request that changes its ``request.user`` changes nobody else's."""
-    ttl = _seconds()
-    found = _recent.get(digest) if ttl > 0 else None
-    if found is None or time.monotonic() - found[0] >= ttl:
-        return None
-    return copy.copy(found[1]), found[2]
+    found = _recent.get(digest)
+    return None if found is None else (copy.copy(found[0]), found[1])
 
 
 def token_cache_put(digest: str, user: Any, auth_token: Any) -> None:
-    if _seconds() <= 0:
-        return
-    if len(_recent) >= MAX_TOKENS:
-        _recent.clear()
-    _recent[digest] = (time.monotonic(), copy.copy(user), auth_token)
+    _recent.put(digest, (copy.copy(user), auth_token))
 
 
 def token_cache_forget(digest: str | None = None) -> None:
     """Forget one token (by its digest), or every token when none is given."""
-    if digest is None:
-        _recent.clear()
-    else:
-        _recent.pop(digest, None)
+    _recent.forget(digest)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from erp import fixed_sql
+from erp.recent import Recent
 from orders.models import FlashSale, FlashSaleCounter, FlashSaleOrder, FlashSaleOrderStatus
 
 RATE_WINDOW_SECONDS = 10
@@ -63,9 +62,13 @@ def _sale_alone(text: str) -> FlashSale | None:
     return found[0] if found else None
 
 
-# Started sales the intake read in this process a moment ago: {text the client sent: (read at, sale)}.
-_intake_sales: dict[str, tuple[float, FlashSale]] = {}
+# Running sales the intake read in this process a moment ago, by the text the client sent.
 MAX_INTAKE_SALES = 1_000
+_intake_sales = Recent("FLASH_SALE_CACHE_SECONDS", MAX_INTAKE_SALES)
+
+
+def _running(sale: FlashSale, now: datetime) -> bool:
+    return sale.starts_at <= now < sale.ends_at
 
 
 def flash_sale_for_intake(key: str) -> FlashSale | None:
@@ -73,22 +76,19 @@ def flash_sale_for_intake(key: str) -> FlashSale | None:
     (off outside production). Only a sale that has started and not ended is kept: from its start its
     code, limit and counter rows cannot change (``flash_sale_change``), and what still may, its end and
     payment window, the take reads live (``tempo_flash_sale_take``; the statements check it too)."""
-    ttl = float(getattr(settings, "FLASH_SALE_CACHE_SECONDS", 0) or 0)
     now = timezone.now()
-    found = _intake_sales.get(key) if ttl > 0 else None
-    if found is not None and time.monotonic() - found[0] < ttl and found[1].starts_at <= now < found[1].ends_at:
-        return found[1]
+    kept = _intake_sales.get(key)
+    if kept is not None and _running(kept, now):
+        return kept
     sale = flash_sale_get(key, with_item=False)
-    if ttl > 0 and sale is not None and sale.starts_at <= now < sale.ends_at:
-        if len(_intake_sales) >= MAX_INTAKE_SALES:
-            _intake_sales.clear()
-        _intake_sales[key] = (time.monotonic(), sale)
+    if sale is not None and _running(sale, now):
+        _intake_sales.put(key, sale)
     return sale
 
 
 def flash_sale_intake_forget() -> None:
     """Read every sale afresh on the next request (a take found the window closed, or a test)."""
-    _intake_sales.clear()
+    _intake_sales.forget()
 
 
 def flash_sale_order_pay_by(order: FlashSaleOrder) -> datetime | None:

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from knox.models import AuthToken
 
-from erp import roles
+from erp import recent, roles
 from erp.api import token_cache
 from erp.models import ApiToken
 from erp.services import api_token_create, api_token_revoke
@@ -37,8 +37,8 @@ def shop(api_client):
 
 
 def _later(monkeypatch, seconds: float):
-    real = token_cache.time.monotonic
-    monkeypatch.setattr(token_cache.time, "monotonic", lambda: real() + seconds)
+    real = recent.time.monotonic
+    monkeypatch.setattr(recent.time, "monotonic", lambda: real() + seconds)
 
 
 def test_a_token_checked_a_moment_ago_costs_no_query(shop, django_assert_num_queries):
@@ -78,7 +78,7 @@ def test_a_revocation_elsewhere_counts_once_the_seconds_are_up(shop, monkeypatch
 def test_an_expired_token_is_refused_at_once_even_when_trusted(shop):
     client, record = shop
     assert client.get(LIST).status_code == 200
-    for _, _, cached_token in token_cache._recent.values():
+    for _, (_, cached_token) in token_cache._recent._kept.values():
         cached_token.expiry = timezone.now() - timedelta(seconds=1)  # as time passing would
     AuthToken.objects.filter(digest=record.token_id).update(expiry=timezone.now() - timedelta(seconds=1))
     assert client.get(LIST).status_code == 401
@@ -105,7 +105,7 @@ def test_each_request_gets_its_own_user_object(shop):
 
 
 def test_the_cache_stays_bounded(monkeypatch):
-    monkeypatch.setattr(token_cache, "MAX_TOKENS", 3)
+    monkeypatch.setattr(token_cache._recent, "most", 3)
     for n in range(7):
         token_cache.token_cache_put(f"d{n}", UserFactory.build(), object())
     assert len(token_cache._recent) <= 3
