@@ -3,7 +3,9 @@
 ``orders.services.flash._take_in_function`` calls it; on other databases the service runs the same
 three statements in a transaction. A refusal raises a TF00x SQLSTATE, which undoes the statement's
 writes: TF001 over the customer's limit, TF002 sold out, TF003 every unit left is held by orders in
-flight, TF004 the Idempotency-Key is already stored.
+flight, TF004 the Idempotency-Key is already stored, TF005 the sale's row says it is not open now. It
+checks the window and returns the payment window from the live row, so the intake may work from a copy
+of the sale read a few seconds earlier (orders.selectors.flash.flash_sale_for_intake).
 """
 
 from django.db import migrations
@@ -12,12 +14,18 @@ TAKE = r"""
 CREATE OR REPLACE FUNCTION tempo_flash_sale_take(
     p_sale bigint, p_ref varchar, p_limit integer, p_shards integer, p_preferred integer,
     p_key varchar, p_fingerprint varchar, p_code varchar, p_now timestamptz, p_user integer, p_tries integer
-) RETURNS TABLE (order_id bigint, order_number varchar, order_shard integer)
+) RETURNS TABLE (order_id bigint, order_number varchar, order_shard integer, sale_payment_minutes integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_shard integer;
     v_taken bigint;
 BEGIN
+    -- 0. the sale's window, read live: the caller's copy of the sale may be a few seconds old
+    SELECT payment_minutes INTO sale_payment_minutes FROM orders_flashsale
+    WHERE id = p_sale AND starts_at <= p_now AND ends_at > p_now;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'outside the sale''s window' USING ERRCODE = 'TF005';
+    END IF;
     -- 1. the customer's row, raised only while under the limit (locks it before the counter row, the
     --    order a cancel locks them in)
     INSERT INTO orders_flashsalecustomer AS c (sale_id, customer_ref, taken, max_units)
